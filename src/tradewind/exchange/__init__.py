@@ -1,0 +1,1 @@
+"""Exchanges: the Exchange port, the offline simulated exchange, the paper broker and ccxt."""

@@ -1,0 +1,1 @@
+"""SQL storage of trades, orders, pair locks and bot state: tables, repositories, migrations."""

@@ -1,0 +1,222 @@
+"""Repositories: the queries the engine and the services need, over one session each."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from tradewind.domain.locks import PairLock
+from tradewind.domain.order import Order
+from tradewind.domain.trade import Trade
+from tradewind.persistence.tables import (
+    key_values,
+    orders,
+    trade_custom_data,
+    trades,
+    wallet_history,
+)
+
+CLOSED_TRADE_COLUMNS = (
+    "id", "pair", "is_short", "leverage", "enter_tag", "exit_reason", "open_date", "close_date",
+    "close_profit", "close_profit_abs", "max_stake_amount", "fee_open_cost", "amount",
+    "open_rate", "close_rate", "stake_amount",
+)  # fmt: skip
+
+
+class TradeRepository:
+    """Trades and their orders."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, trade: Trade) -> Trade:
+        self.session.add(trade)
+        self.session.flush()
+        for order in trade.orders:
+            order.trade_id = trade.id
+        return trade
+
+    def get(self, trade_id: int) -> Trade | None:
+        return self.session.get(Trade, trade_id)
+
+    def delete(self, trade: Trade) -> None:
+        self.session.delete(trade)
+        self.session.flush()
+
+    def open_trades(self) -> list[Trade]:
+        stmt = select(Trade).where(trades.c.is_open.is_(True)).order_by(trades.c.id)
+        return list(self.session.scalars(stmt))
+
+    def closed_count(self) -> int:
+        stmt = select(func.count()).select_from(trades).where(trades.c.is_open.is_(False))
+        return int(self.session.scalar(stmt) or 0)
+
+    def closed_page(self, limit: int, offset: int, *, order_by_id: bool = True) -> list[Trade]:
+        """Closed trades by ascending id, or newest close first when not `order_by_id`."""
+        order = trades.c.id.asc() if order_by_id else trades.c.close_date.desc()
+        stmt = (
+            select(Trade)
+            .where(trades.c.is_open.is_(False))
+            .order_by(order, trades.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return list(self.session.scalars(stmt))
+
+    def all_trade_ids(self) -> list[int]:
+        return list(self.session.scalars(select(trades.c.id).order_by(trades.c.id)))
+
+    def count_all(self) -> int:
+        return int(self.session.scalar(select(func.count()).select_from(trades)) or 0)
+
+    def closed_frame(self, pair: str | None = None) -> pd.DataFrame:
+        """Closed trades as one DataFrame (money as float) for vectorized statistics."""
+        columns = [trades.c[name] for name in CLOSED_TRADE_COLUMNS]
+        stmt = select(*columns).where(trades.c.is_open.is_(False)).order_by(trades.c.id)
+        if pair is not None:
+            stmt = stmt.where(trades.c.pair == pair)
+        rows = self.session.execute(stmt).all()
+        frame = pd.DataFrame(rows, columns=list(CLOSED_TRADE_COLUMNS))
+        for name in ("close_profit_abs", "max_stake_amount", "fee_open_cost", "amount",
+                     "open_rate", "close_rate", "stake_amount", "close_profit", "leverage"):  # fmt: skip
+            frame[name] = pd.to_numeric(frame[name].map(_to_float), errors="coerce")
+        return frame
+
+    def closed_profit_total(self) -> Decimal:
+        """Exact Σ close_profit_abs of closed trades (the wallet books from it)."""
+        stmt = select(trades.c.close_profit_abs).where(trades.c.is_open.is_(False))
+        values = self.session.scalars(stmt)
+        return sum((Decimal(v) for v in values if v is not None), Decimal(0))
+
+    def filled_order_volume(self) -> float:
+        """Σ cost of filled (status closed) orders, for `trading_volume`."""
+        stmt = select(orders.c.cost).where(orders.c.status == "closed")
+        return float(sum((Decimal(value) for value in self.session.scalars(stmt)), Decimal(0)))
+
+    def orders_for_wallet(self) -> list[Order]:
+        """Every order with a fill or still open: what the dry-run wallet books."""
+        stmt = select(Order).where((orders.c.filled != "0") | orders.c.ft_is_open.is_(True))
+        return list(self.session.scalars(stmt))
+
+    def first_trade_open_date(self) -> datetime | None:
+        return self.session.scalar(select(func.min(trades.c.open_date)))
+
+
+class LockRepository:
+    """Pair locks."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, lock: PairLock) -> PairLock:
+        self.session.add(lock)
+        self.session.flush()
+        return lock
+
+    def active(self, now: datetime) -> list[PairLock]:
+        stmt = (
+            select(PairLock)
+            .where(PairLock.active.is_(True))  # type: ignore[attr-defined]
+            .where(PairLock.lock_end_time > now)  # type: ignore[operator]
+            .order_by(PairLock.id)  # type: ignore[arg-type]
+        )
+        return list(self.session.scalars(stmt))
+
+    def get(self, lock_id: int) -> PairLock | None:
+        return self.session.get(PairLock, lock_id)
+
+
+class KeyValueRepository:
+    """Small persisted facts: first bot start, the simulated market's clock anchor …"""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, key: str) -> Any:
+        value = self.session.scalar(select(key_values.c.value).where(key_values.c.key == key))
+        return None if value is None else json.loads(value)
+
+    def set(self, key: str, value: Any) -> None:
+        text = json.dumps(value, default=str)
+        updated = self.session.execute(
+            update(key_values).where(key_values.c.key == key).values(value=text)
+        )
+        if updated.rowcount == 0:  # type: ignore[attr-defined]
+            self.session.execute(key_values.insert().values(key=key, value=text))
+
+
+class CustomDataRepository:
+    """Per-trade custom data written by strategies (`trade.set_custom_data`)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, trade_id: int, key: str | None = None) -> list[dict[str, Any]]:
+        stmt = select(trade_custom_data).where(trade_custom_data.c.trade_id == trade_id)
+        if key is not None:
+            stmt = stmt.where(trade_custom_data.c.cd_key == key)
+        rows = self.session.execute(stmt.order_by(trade_custom_data.c.id)).mappings().all()
+        return [
+            {
+                "key": row["cd_key"],
+                "type": row["cd_type"],
+                "value": json.loads(row["cd_value"]),
+                "created_at": row["created_at"],
+                "updated_at": row["updated_at"],
+            }
+            for row in rows
+        ]
+
+    def set(self, trade_id: int, key: str, value: Any, now: datetime) -> None:
+        text = json.dumps(value)
+        kind = type(value).__name__
+        table = trade_custom_data
+        updated = self.session.execute(
+            update(table)
+            .where(table.c.trade_id == trade_id, table.c.cd_key == key)
+            .values(cd_value=text, cd_type=kind, updated_at=now)
+        )
+        if updated.rowcount == 0:  # type: ignore[attr-defined]
+            self.session.execute(
+                table.insert().values(
+                    trade_id=trade_id, cd_key=key, cd_type=kind, cd_value=text, created_at=now
+                )
+            )
+
+    def delete_for_trade(self, trade_id: int) -> None:
+        self.session.execute(delete(trade_custom_data).where(trade_custom_data.c.trade_id == trade_id))
+
+
+class WalletHistoryRepository:
+    """Daily wallet snapshots for `historic_balance`."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def record(self, date: datetime, currency: str, total_quote: Decimal) -> None:
+        table = wallet_history
+        exists = self.session.scalar(
+            select(table.c.id).where(table.c.date == date, table.c.currency == currency)
+        )
+        if exists is None:
+            self.session.execute(
+                table.insert().values(date=date, currency=currency, total_quote=total_quote)
+            )
+
+    def history(self) -> Sequence[tuple[datetime, Decimal]]:
+        table = wallet_history
+        stmt = select(table.c.date, table.c.total_quote).order_by(table.c.date)
+        return [(row[0], row[1]) for row in self.session.execute(stmt)]
+
+
+def _to_float(value: Any) -> float | None:
+    if value is None:
+        return None
+    return float(value)
