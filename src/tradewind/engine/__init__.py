@@ -1,0 +1,1 @@
+"""The trading loop and its collaborators: candles, analysis, orders, exits, entries, wallet."""

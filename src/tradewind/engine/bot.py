@@ -1,0 +1,454 @@
+"""The trading engine: bot state, the loop, and the operations remote callers may ask for.
+
+One tick: candles → analysis → open orders → exits → entries. The engine runs on the asyncio
+event loop beside the API server; strategy analysis runs in a worker thread so requests keep
+being answered while a slow strategy works.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from tradewind.domain.clock import Clock
+from tradewind.domain.enums import BotState, ExitType
+from tradewind.domain.events import EventBus, Notice, StateChanged, TickCompleted, WhitelistChanged
+from tradewind.domain.money import ZERO, to_decimal
+from tradewind.domain.timeframes import timeframe_to_next_date, timeframe_to_seconds
+from tradewind.domain.trade import Trade
+from tradewind.engine.analyzer import Analyzer
+from tradewind.engine.entries import EntryManager, EntryOrder
+from tradewind.engine.exit_rules import ExitCheck
+from tradewind.engine.exits import ExitManager
+from tradewind.engine.locks import PairLocks
+from tradewind.engine.order_manager import OrderManager
+from tradewind.engine.pairlist import PairList
+from tradewind.engine.pricing import Pricing
+from tradewind.engine.wallet import DryRunWallet
+from tradewind.errors import ExchangeError, InvalidRequest, WrongState
+from tradewind.exchange.port import Exchange
+from tradewind.persistence.repositories import KeyValueRepository, TradeRepository
+
+if TYPE_CHECKING:
+    from tradewind.data.candle_cache import CandleCache
+    from tradewind.strategy.runner import StrategyRunner
+
+log = logging.getLogger(__name__)
+BOT_START_KEY = "bot_start_time"
+
+
+@dataclass
+class EngineParts:
+    """Everything the engine works with, built by the composition root."""
+
+    clock: Clock
+    exchange: Exchange
+    session: Session
+    events: EventBus
+    pairlist: PairList
+    candles: CandleCache
+    analyzer: Analyzer
+    runner: StrategyRunner
+    pricing: Pricing
+    wallet: DryRunWallet
+    locks: PairLocks
+    orders: OrderManager
+    entries: EntryManager
+    exits: ExitManager
+    timeframe: str
+    initial_state: BotState = BotState.STOPPED
+    process_throttle_secs: float = 5.0
+    heartbeat_interval: float = 60.0
+    cancel_open_orders_on_exit: bool = False
+    force_entry_enable: bool = False
+    version: str = ""
+
+
+class TradingEngine:
+    """Owns the open trades and runs the loop."""
+
+    def __init__(self, parts: EngineParts) -> None:
+        self.parts = parts
+        self.state = parts.initial_state
+        self.open_trades: list[Trade] = []
+        self.closed_profit: Decimal = ZERO
+        self.last_process: datetime | None = None
+        self.startup_time = datetime.now(UTC)
+        self.reload_requested = asyncio.Event()
+        self.lock = asyncio.Lock()
+        self._last_heartbeat = 0.0
+        self._wakeup = asyncio.Event()
+
+    # -- properties the services read ------------------------------------------------------
+    @property
+    def whitelist(self) -> list[str]:
+        """The active whitelist: pairlist result plus pairs of open trades."""
+        pairs = self.parts.pairlist.whitelist
+        extra = [t.pair for t in self.open_trades if t.pair not in pairs]
+        return pairs + extra
+
+    @property
+    def session(self) -> Session:
+        return self.parts.session
+
+    def now(self) -> datetime:
+        return self.parts.clock.now()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    async def start_up(self) -> None:
+        """Load markets and open trades, re-take open orders, and reconcile them."""
+        parts = self.parts
+        markets = await parts.exchange.load_markets()
+        repo = TradeRepository(parts.session)
+        self.open_trades = repo.open_trades()
+        self.closed_profit = repo.closed_profit_total()
+        placed = [o for t in self.open_trades for o in t.open_orders if o.is_placed]
+        parts.exchange.adopt_open_orders(placed)
+        now = self.now()
+        await parts.orders.sync(self.open_trades, now)
+        self._refresh_open_trades()
+        parts.pairlist.refresh(markets)
+        kv = KeyValueRepository(parts.session)
+        if kv.get(BOT_START_KEY) is None:
+            kv.set(BOT_START_KEY, datetime.now(UTC).isoformat())
+        parts.session.commit()
+        parts.runner.bot_start()
+        self._announce_startup()
+
+    def _announce_startup(self) -> None:
+        if self.parts.exchange.dry_run:
+            self._notice("warning", "Dry run is enabled. All trades are simulated.")
+        self._notice("startup", self.startup_summary())
+        pair_methods = ", ".join(self.parts.pairlist.methods)
+        stake = self.parts.wallet.stake_currency
+        self._notice("startup", f"Searching for {stake} pairs to buy and sell based on {pair_methods}")
+        log.info("Bot started in state '%s' with %d open trades.", self.state, len(self.open_trades))
+        self.parts.events.publish(StateChanged(self.state, self.state.value))
+
+    def startup_summary(self) -> str:
+        runner = self.parts.runner
+        return (
+            f"*Exchange:* `{self.parts.exchange.name}`\n"
+            f"*Stake per trade:* `{runner.describe_stake()}`\n"
+            f"*Minimum ROI:* `{runner.describe_roi()}`\n"
+            f"*Stoploss:* `{runner.describe_stoploss()}`\n"
+            f"*Position adjustment:* `Off`\n"
+            f"*Timeframe:* `{self.parts.timeframe}`\n"
+            f"*Strategy:* `{runner.strategy_name}`"
+        )
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Loop until `stop` is set or a reload is requested."""
+        await self.start_up()
+        while not stop.is_set() and not self.reload_requested.is_set():
+            started = time.monotonic()
+            if self.state != BotState.STOPPED:
+                try:
+                    await self.tick()
+                except Exception as exc:  # the loop must survive any single tick failing
+                    log.exception("Tick failed: %s", exc)
+                    self._notice("exception", f"Tick failed: {exc}")
+            self._heartbeat()
+            await self._sleep(time.monotonic() - started, stop)
+
+    async def _sleep(self, elapsed: float, stop: asyncio.Event) -> None:
+        throttle = self.parts.process_throttle_secs
+        clock = self.parts.clock
+        now = clock.now()
+        until_candle = (timeframe_to_next_date(self.parts.timeframe, now) - now).total_seconds()
+        wall_until_candle = clock.wall_seconds_for(until_candle) + 0.05
+        delay = max(0.0, min(throttle - elapsed, wall_until_candle))
+        if self.state == BotState.STOPPED:
+            delay = max(delay, 1.0)
+        self._wakeup.clear()
+        waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wakeup.wait()),
+                   asyncio.ensure_future(self.reload_requested.wait())]  # fmt: skip
+        try:
+            await asyncio.wait(waiters, timeout=delay, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+
+    def _heartbeat(self) -> None:
+        interval = self.parts.heartbeat_interval
+        if interval and time.monotonic() - self._last_heartbeat >= interval:
+            self._last_heartbeat = time.monotonic()
+            log.info("Bot heartbeat. PID=%d, version='%s', state='%s'", os.getpid(),
+                     self.parts.version, self.state.value)  # fmt: skip
+
+    async def tick(self) -> None:
+        """One iteration: candles → analysis → open orders → exits → entries."""
+        parts = self.parts
+        began = time.monotonic()
+        now = self.now()
+        parts.pricing.forget()
+        parts.runner.bot_loop_start(now)
+        if parts.pairlist.refresh(parts.exchange.markets):
+            parts.events.publish(WhitelistChanged(tuple(self.whitelist)))
+        pairs = self.whitelist
+        keys = [(pair, parts.timeframe, "spot") for pair in pairs]
+        keys += [k for k in parts.runner.informative_keys() if k not in keys]
+        new_candles = await parts.candles.refresh(parts.exchange, keys, now)
+        await parts.analyzer.analyze(pairs, parts.candles, new_candles, now)
+        async with self.lock:
+            await self._manage_trades(now)
+        self.last_process = datetime.now(UTC)
+        parts.events.publish(TickCompleted(at=now, duration_s=time.monotonic() - began))
+
+    async def _manage_trades(self, now: datetime) -> None:
+        parts = self.parts
+        await parts.orders.sync(self.open_trades, now)
+        self._refresh_open_trades()
+        if self.state in (BotState.RUNNING, BotState.PAUSED):
+            await parts.exits.run(self.open_trades, now)
+            await parts.exits.emergency_exits(self.open_trades, now)
+            self._refresh_open_trades()
+        if self.state == BotState.RUNNING:
+            opened = await parts.entries.run(
+                parts.pairlist.whitelist, self.open_trades, self.closed_profit, now
+            )
+            self.open_trades.extend(t for t in opened if t.is_open and t not in self.open_trades)
+            self._refresh_open_trades()
+
+    def _refresh_open_trades(self) -> None:
+        """Drop closed or deleted trades from the working set; keep the wallet in step."""
+        session = self.parts.session
+        self.open_trades = [t for t in self.open_trades if t.is_open and t in session]
+        self.parts.wallet.update(self.open_trades, self.closed_profit)
+
+    # -- callbacks from the order manager -------------------------------------------------------
+    def on_trade_closed(self, trade: Trade) -> None:
+        self.closed_profit += trade.close_profit_abs or ZERO
+        now = self.now()
+        self.parts.locks.lock(trade.pair, now, now, reason="Auto lock")
+        self.parts.session.commit()
+        log.info("Trade %s on %s closed (%s): profit %s %s.", trade.id, trade.pair,
+                 trade.exit_reason, trade.close_profit_abs, trade.stake_currency)  # fmt: skip
+        self._refresh_open_trades()
+
+    def on_trade_removed(self, trade: Trade) -> None:
+        self._refresh_open_trades()
+
+    # -- state control ------------------------------------------------------------------------
+    def start(self) -> str:
+        if self.state == BotState.RUNNING:
+            return "already running"
+        self._set_state(BotState.RUNNING)
+        return "starting trader ..."
+
+    async def stop(self) -> str:
+        if self.state == BotState.STOPPED:
+            return "already stopped"
+        self._set_state(BotState.STOPPED)
+        if self.parts.cancel_open_orders_on_exit:
+            await self.cancel_all_open_orders()
+        if self.open_trades:
+            self._notice("warning", f"{len(self.open_trades)} open trades active.\n\n"
+                         f"Handle these trades manually on {self.parts.exchange.name}, or '/start' "
+                         "the bot again and use '/stopentry' to handle open trades gracefully. \n"
+                         + ("Trades are simulated." if self.parts.exchange.dry_run else ""))  # fmt: skip
+        return "stopping trader ..."
+
+    def pause(self) -> str:
+        if self.state == BotState.STOPPED:
+            self._set_state(BotState.PAUSED)
+            return ("starting bot with trader in paused state, no entries will occur. "
+                    "Run /start to enable entries.")  # fmt: skip
+        self._set_state(BotState.PAUSED)
+        return "paused, no more entries will occur from now. Run /start to enable entries."
+
+    def request_reload(self) -> str:
+        self._set_state(BotState.RELOAD_CONFIG)
+        self.reload_requested.set()
+        return "Reloading config ..."
+
+    def _set_state(self, state: BotState) -> None:
+        if state != self.state:
+            log.info("Bot state: %s → %s", self.state.value, state.value)
+        self.state = state
+        self.parts.events.publish(StateChanged(state, state.value))
+        self._wakeup.set()
+
+    def _notice(self, kind: str, text: str) -> None:
+        self.parts.events.publish(Notice(kind, text))
+
+    # -- operations for remote callers --------------------------------------------------------
+    def open_trade(self, trade_id: int) -> Trade | None:
+        return next((t for t in self.open_trades if t.id == trade_id), None)
+
+    async def force_enter(self, request: EntryOrder, side: str = "long") -> Trade | None:
+        """Enter `request.pair` now (force-entry); raises InvalidRequest with the API's text."""
+        async with self.lock:
+            self._check_force_enter(request.pair, side)
+            trade = await self.parts.entries.enter(request, self.closed_profit, self.now())
+            if trade is None:
+                raise InvalidRequest(f"Failed to enter position for {request.pair}.")
+            if trade.is_open and trade not in self.open_trades:
+                self.open_trades.append(trade)
+            self._refresh_open_trades()
+            return trade
+
+    def _check_force_enter(self, pair: str, side: str) -> None:
+        if not self.parts.force_entry_enable:
+            raise InvalidRequest("Force_entry not enabled.")
+        if self.state != BotState.RUNNING:
+            raise WrongState("trader is not running")
+        if side == "short":
+            raise InvalidRequest("Can't go short on Spot markets.")
+        market = self.parts.exchange.markets.get(pair)
+        if market is None or not market.active:
+            raise InvalidRequest("Symbol does not exist or market is not active.")
+        stake = self.parts.wallet.stake_currency
+        if market.quote != stake:
+            raise InvalidRequest(f"Wrong pair selected. Only pairs with stake-currency {stake} allowed.")
+        existing = next((t for t in self.open_trades if t.pair == pair), None)
+        if existing is not None:
+            message = f"position for {pair} already open - id: {existing.id}"
+            open_ids = [o.order_id or o.client_order_id for o in existing.open_orders]
+            if open_ids:
+                message += f" and has open order {', '.join(open_ids)}"
+            raise InvalidRequest(message)
+        if len(self.open_trades) >= self.parts.entries.settings.max_open_trades:
+            raise InvalidRequest("Maximum number of trades is reached.")
+
+    async def force_exit(
+        self,
+        trade_id: int,
+        *,
+        order_type: str | None = None,
+        amount: float | None = None,
+        price: float | None = None,
+    ) -> None:
+        """Exit one open trade now (cancelling its open orders first)."""
+        async with self.lock:
+            if self.state == BotState.STOPPED:
+                raise WrongState("trader is not running")
+            trade = self.open_trade(trade_id)
+            if trade is None:
+                raise InvalidRequest("invalid argument")
+            await self._force_exit_trade(trade, order_type=order_type, amount=amount, price=price)
+
+    async def force_exit_all(self) -> None:
+        async with self.lock:
+            if self.state == BotState.STOPPED:
+                raise WrongState("trader is not running")
+            for trade in list(self.open_trades):
+                await self._force_exit_trade(trade)
+
+    async def _force_exit_trade(
+        self,
+        trade: Trade,
+        *,
+        order_type: str | None = None,
+        amount: float | None = None,
+        price: float | None = None,
+    ) -> None:
+        now = self.now()
+        for order in list(trade.open_orders):
+            if not await self.parts.orders.cancel(trade, order, "force exit", now):
+                raise InvalidRequest("Failed to exit trade.")
+        self._refresh_open_trades()
+        if not trade.is_open or trade not in self.parts.session:
+            return
+        exit_amount = None if amount is None else to_decimal(float(amount))
+        if exit_amount is not None and exit_amount < trade.amount:
+            self._check_remaining(trade, exit_amount)
+        try:
+            rate = await self.parts.pricing.exit_rate(trade.pair)
+        except ExchangeError as exc:
+            raise InvalidRequest(f"Failed to exit trade: {exc}") from exc
+        check = ExitCheck(ExitType.FORCE_EXIT, ExitType.FORCE_EXIT.value)
+        await self.parts.exits.exit(
+            trade, check, rate=rate, now=now, amount=exit_amount, order_type=order_type,
+            price=price,
+        )  # fmt: skip
+        self._refresh_open_trades()
+
+    def _check_remaining(self, trade: Trade, amount: Decimal) -> None:
+        market = self.parts.exchange.markets.get(trade.pair)
+        remaining = trade.amount - amount
+        rate = trade.open_rate
+        minimum = self.parts.entries.stake.min_stake(market, rate)
+        if remaining * rate < minimum:
+            raise InvalidRequest(f"Remaining amount of {float(remaining * rate)} would be too small.")
+
+    async def cancel_all_open_orders(self) -> None:
+        now = self.now()
+        for trade in list(self.open_trades):
+            for order in list(trade.open_orders):
+                await self.parts.orders.cancel(trade, order, "cancelled on bot stop", now)
+        self._refresh_open_trades()
+
+    async def cancel_open_orders(self, trade_id: int) -> Trade | None:
+        """Cancel the open orders of one open trade (a lone unfilled entry removes the trade)."""
+        async with self.lock:
+            if self.state == BotState.STOPPED:
+                raise WrongState("trader is not running")
+            trade = self.open_trade(trade_id)
+            if trade is None:
+                raise InvalidRequest("Invalid trade_id.")
+            orders = [o for o in trade.open_orders if o.ft_order_side != "stoploss"]
+            if not orders:
+                raise InvalidRequest("No open order for trade_id.")
+            now = self.now()
+            for order in orders:
+                await self.parts.orders.cancel(trade, order, "user requested order cancel", now)
+            self._refresh_open_trades()
+            return trade if trade in self.parts.session else None
+
+    async def delete_trade(self, trade_id: int) -> tuple[Trade, int]:
+        """Remove a trade from the database after trying to cancel its open orders."""
+        async with self.lock:
+            session = self.parts.session
+            trade = self.open_trade(trade_id) or TradeRepository(session).get(trade_id)
+            if trade is None:
+                raise InvalidRequest(f"Trade with id '{trade_id}' not found.")
+            cancelled = 0
+            now = self.now()
+            for order in list(trade.open_orders):
+                try:
+                    if await self.parts.orders.cancel(trade, order, "trade deleted", now):
+                        cancelled += 1
+                except ExchangeError as exc:
+                    log.warning("Could not cancel order of deleted trade %s: %s", trade_id, exc)
+            if trade in session:
+                if not trade.is_open and trade.close_profit_abs:
+                    self.closed_profit -= trade.close_profit_abs
+                session.delete(trade)
+                session.commit()
+            self._refresh_open_trades()
+            return trade, cancelled
+
+    async def reload_trade(self, trade_id: int) -> Trade:
+        """Re-read the trade's open orders from the exchange."""
+        async with self.lock:
+            trade = self.open_trade(trade_id) or TradeRepository(self.parts.session).get(trade_id)
+            if trade is None:
+                raise InvalidRequest(f"Could not find trade with id {trade_id}.")
+            await self.parts.orders.sync([trade], self.now())
+            self._refresh_open_trades()
+            return trade
+
+    async def current_rate(self, pair: str) -> float | None:
+        """The exit-side price used to value open trades (None if pricing fails)."""
+        try:
+            return await self.parts.pricing.exit_rate(pair)
+        except ExchangeError:
+            return None
+
+    def wake(self) -> None:
+        self._wakeup.set()
+
+    def candle_seconds(self) -> int:
+        return timeframe_to_seconds(self.parts.timeframe)
+
+    def market_age(self, since: datetime) -> timedelta:
+        return self.now() - since
