@@ -1,0 +1,1 @@
+"""Market data: OHLCV files on disk (feather/parquet/json), the candle cache, downloads."""

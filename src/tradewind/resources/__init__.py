@@ -1,0 +1,1 @@
+"""Data files shipped with tradewind (replay candles for the offline simulated exchange)."""
