@@ -1,0 +1,1 @@
+"""The HTTP adapter: FastAPI app factory, routes, auth, the message WebSocket and the UI mount."""

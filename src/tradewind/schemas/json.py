@@ -1,0 +1,88 @@
+"""JSON encoding of the wire: non-finite floats become ``null`` (rest-api.md §0.2).
+
+Every REST route should answer through :class:`NanSafeJSONResponse` (set it as the app's
+``default_response_class``) and the message WebSocket should encode with :func:`dumps`.
+Both use orjson, which already writes NaN/±inf as ``null``, tuples as arrays, enums as their
+value and aware datetimes as RFC 3339 with ``+00:00`` (websocket spec §3.5). The fallback hook
+below adds what orjson refuses on its own: pydantic models, ``Decimal``, sets, float subclasses
+and datetime subclasses such as ``pandas.Timestamp`` (``NaT`` → ``null``), and numpy scalars.
+
+REST routes with a response model emit strings for every date already (the models format them);
+raw dicts (``GET /trades``) must carry pre-formatted date strings too, see ``schemas.dates``.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import orjson
+from pydantic import BaseModel
+from starlette.responses import JSONResponse
+
+_OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
+
+__all__ = ["NanSafeJSONResponse", "dumps", "finite_or_none", "jsonable", "loads"]
+
+
+def _finite_or_none(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _number(obj: float | Decimal) -> float | None:
+    return _finite_or_none(float(obj))
+
+
+def _date(obj: date) -> str | None:
+    text = obj.isoformat()
+    return None if text == "NaT" else text  # pandas.NaT is a datetime subclass
+
+
+def jsonable(obj: Any) -> Any:
+    """Turn one value orjson cannot serialize into one it can (the ``default`` hook).
+
+    Raises ``TypeError`` for anything unknown, as orjson expects.
+    """
+    if isinstance(obj, BaseModel):
+        return obj.model_dump(mode="json")
+    if isinstance(obj, float | Decimal):  # float subclasses (numpy.float64 …) and Decimal
+        return _number(obj)
+    if isinstance(obj, date):  # datetime/date subclasses such as pandas.Timestamp
+        return _date(obj)
+    if isinstance(obj, set | frozenset):
+        return list(obj)
+    item = getattr(obj, "item", None)  # numpy scalars expose .item(); no numpy import needed
+    if callable(item):
+        return item()
+    raise TypeError(f"Type is not JSON serializable: {type(obj).__name__}")
+
+
+def dumps(obj: Any) -> bytes:
+    """Serialize ``obj`` to compact UTF-8 JSON bytes, mapping NaN/±inf to ``null``."""
+    return orjson.dumps(obj, default=jsonable, option=_OPTIONS)
+
+
+def loads(data: bytes | bytearray | memoryview | str) -> Any:
+    """Parse JSON text (the counterpart of :func:`dumps`)."""
+    return orjson.loads(data)
+
+
+class NanSafeJSONResponse(JSONResponse):
+    """``application/json`` response rendered by orjson with non-finite floats as ``null``.
+
+    Starlette's stock ``JSONResponse`` refuses NaN (``allow_nan=False``) and would turn a
+    ``profit_factor`` of +inf into a 500, which FreqUI reads as "bot offline".
+    """
+
+    def render(self, content: Any) -> bytes:
+        """Encode the route's return value."""
+        return dumps(content)
+
+
+def finite_or_none(value: float | None) -> float | None:
+    """``value`` unless it is ``None``, NaN or ±inf, in which case ``None``."""
+    if value is None:
+        return None
+    return _finite_or_none(value)

@@ -1,0 +1,30 @@
+"""Real responses quoted in rest-api.md, shared by the schema tests."""
+
+# the real 2026.9 example of rest-api.md §5.0.4
+SPEC_OPEN_TRADE_EXAMPLE = (
+    '{"trade_id":3,"pair":"XRP/USDT","base_currency":"XRP","quote_currency":"USDT",'
+    '"is_open":true,"is_short":false,"exchange":"binance","amount":200.0,"amount_requested":200.0,'
+    '"stake_amount":100.0,"max_stake_amount":100.0,"strategy":"SampleStrategy",'
+    '"enter_tag":"tag_a","timeframe":5,"fee_open":0.001,"fee_open_cost":0.1,'
+    '"fee_open_currency":null,"fee_close":0.001,"fee_close_cost":null,"fee_close_currency":null,'
+    '"open_date":"2026-11-23 23:48:21","open_timestamp":1795477701000,'
+    '"open_fill_date":"2026-11-23 23:49:21","open_fill_timestamp":1795477761000,"open_rate":0.5,'
+    '"open_rate_requested":0.5,"open_trade_value":100.1,"close_date":null,"close_timestamp":null,'
+    '"close_rate":null,"close_rate_requested":null,"close_profit":null,"close_profit_pct":null,'
+    '"close_profit_abs":null,"profit_ratio":0.0978022,"profit_pct":9.78,"profit_abs":9.79,'
+    '"profit_fiat":null,"realized_profit":0.0,"realized_profit_ratio":null,"exit_reason":null,'
+    '"exit_order_status":null,"stop_loss_abs":0.45,"stop_loss_ratio":-0.1,"stop_loss_pct":-10.0,'
+    '"stoploss_last_update":null,"stoploss_last_update_timestamp":null,'
+    '"initial_stop_loss_abs":0.45,"initial_stop_loss_ratio":-0.1,"initial_stop_loss_pct":-10.0,'
+    '"min_rate":0.475,"max_rate":0.525,"nr_of_successful_entries":1,"nr_of_successful_exits":0,'
+    '"has_open_orders":false,"orders":[{"pair":"XRP/USDT","order_id":"oid_3_1",'
+    '"status":"closed","remaining":0.0,"amount":200.0,"safe_price":0.5,"cost":100.0,'
+    '"filled":200.0,"ft_order_side":"buy","order_type":"limit","is_open":false,'
+    '"order_timestamp":1795477701000,"order_filled_timestamp":1795477761000,"ft_fee_base":null,'
+    '"ft_order_tag":"tag_a"}],"leverage":1.0,"interest_rate":0.0,"liquidation_price":null,'
+    '"funding_fees":0.0,"trading_mode":"spot","amount_precision":0.0001,"price_precision":0.01,'
+    '"precision_mode":4,"stoploss_current_dist":-0.1,"stoploss_current_dist_pct":-18.18,'
+    '"stoploss_current_dist_ratio":-0.18181818,"stoploss_entry_dist":-10.19,'
+    '"stoploss_entry_dist_ratio":-0.1017982,"current_rate":0.55,"total_profit_abs":9.79,'
+    '"total_profit_fiat":null,"total_profit_ratio":0.0978022}'
+)
