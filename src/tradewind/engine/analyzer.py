@@ -72,8 +72,14 @@ class Analyzer:
             self._frames[key] = (result, now)
             done.add(pair)
             self.events.publish(
-                PairAnalyzed(pair, self.timeframe, self.candle_type, result, now,
-                             new_candle=bool(new_candle.get(key)))  # fmt: skip
+                PairAnalyzed(
+                    pair,
+                    self.timeframe,
+                    self.candle_type,
+                    result,
+                    now,
+                    new_candle=bool(new_candle.get(key)),
+                )
             )
         return done
 
@@ -94,14 +100,20 @@ class Analyzer:
             self._failed[pair] = message
             log.warning("Strategy error on %s, skipping it for this candle: %s", pair, message)
 
-    def get(self, pair: str, timeframe: str | None = None, candle_type: str | None = None) -> (
-        tuple[pd.DataFrame, datetime]
-    ):  # fmt: skip
+    def get(
+        self, pair: str, timeframe: str | None = None, candle_type: str | None = None
+    ) -> tuple[pd.DataFrame, datetime]:
         key = (pair, timeframe or self.timeframe, candle_type or self.candle_type)
         found = self._frames.get(key)
         if found is None:
             return pd.DataFrame(), EPOCH
         return found
+
+    def get_analyzed(
+        self, pair: str, timeframe: str, candle_type: str
+    ) -> tuple[pd.DataFrame, datetime] | None:
+        """The DataProvider's view: None when the pair was never analyzed."""
+        return self._frames.get((pair, timeframe, candle_type))
 
     def forget(self, pairs_to_keep: set[str]) -> None:
         for key in [k for k in self._frames if k[0] not in pairs_to_keep]:

@@ -129,20 +129,25 @@ class TradingEngine:
         self._notice("startup", self.startup_summary())
         pair_methods = ", ".join(self.parts.pairlist.methods)
         stake = self.parts.wallet.stake_currency
-        self._notice("startup", f"Searching for {stake} pairs to buy and sell based on {pair_methods}")
-        log.info("Bot started in state '%s' with %d open trades.", self.state, len(self.open_trades))
+        self._notice(
+            "startup", f"Searching for {stake} pairs to buy and sell based on {pair_methods}"
+        )
+        log.info(
+            "Bot started in state '%s' with %d open trades.", self.state, len(self.open_trades)
+        )
         self.parts.events.publish(StateChanged(self.state, self.state.value))
 
     def startup_summary(self) -> str:
-        runner = self.parts.runner
+        settings = self.parts.runner.settings
+        roi = {str(minutes): ratio for minutes, ratio in settings.minimal_roi}
         return (
             f"*Exchange:* `{self.parts.exchange.name}`\n"
-            f"*Stake per trade:* `{runner.describe_stake()}`\n"
-            f"*Minimum ROI:* `{runner.describe_roi()}`\n"
-            f"*Stoploss:* `{runner.describe_stoploss()}`\n"
+            f"*Stake per trade:* `{settings.stake_amount} {settings.stake_currency}`\n"
+            f"*Minimum ROI:* `{roi}`\n"
+            f"*Stoploss:* `{settings.stoploss}`\n"
             f"*Position adjustment:* `Off`\n"
             f"*Timeframe:* `{self.parts.timeframe}`\n"
-            f"*Strategy:* `{runner.strategy_name}`"
+            f"*Strategy:* `{type(self.parts.runner.strategy).__name__}`"
         )
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -169,8 +174,11 @@ class TradingEngine:
         if self.state == BotState.STOPPED:
             delay = max(delay, 1.0)
         self._wakeup.clear()
-        waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wakeup.wait()),
-                   asyncio.ensure_future(self.reload_requested.wait())]  # fmt: skip
+        waiters = [
+            asyncio.ensure_future(stop.wait()),
+            asyncio.ensure_future(self._wakeup.wait()),
+            asyncio.ensure_future(self.reload_requested.wait()),
+        ]
         try:
             await asyncio.wait(waiters, timeout=delay, return_when=asyncio.FIRST_COMPLETED)
         finally:
@@ -181,8 +189,12 @@ class TradingEngine:
         interval = self.parts.heartbeat_interval
         if interval and time.monotonic() - self._last_heartbeat >= interval:
             self._last_heartbeat = time.monotonic()
-            log.info("Bot heartbeat. PID=%d, version='%s', state='%s'", os.getpid(),
-                     self.parts.version, self.state.value)  # fmt: skip
+            log.info(
+                "Bot heartbeat. PID=%d, version='%s', state='%s'",
+                os.getpid(),
+                self.parts.version,
+                self.state.value,
+            )
 
     async def tick(self) -> None:
         """One iteration: candles → analysis → open orders → exits → entries."""
@@ -195,7 +207,7 @@ class TradingEngine:
             parts.events.publish(WhitelistChanged(tuple(self.whitelist)))
         pairs = self.whitelist
         keys = [(pair, parts.timeframe, "spot") for pair in pairs]
-        keys += [k for k in parts.runner.informative_keys() if k not in keys]
+        keys += [k for k in parts.runner.informative_pairs(pairs) if k not in keys]
         new_candles = await parts.candles.refresh(parts.exchange, keys, now)
         await parts.analyzer.analyze(pairs, parts.candles, new_candles, now)
         async with self.lock:
@@ -230,8 +242,14 @@ class TradingEngine:
         now = self.now()
         self.parts.locks.lock(trade.pair, now, now, reason="Auto lock")
         self.parts.session.commit()
-        log.info("Trade %s on %s closed (%s): profit %s %s.", trade.id, trade.pair,
-                 trade.exit_reason, trade.close_profit_abs, trade.stake_currency)  # fmt: skip
+        log.info(
+            "Trade %s on %s closed (%s): profit %s %s.",
+            trade.id,
+            trade.pair,
+            trade.exit_reason,
+            trade.close_profit_abs,
+            trade.stake_currency,
+        )
         self._refresh_open_trades()
 
     def on_trade_removed(self, trade: Trade) -> None:
@@ -251,17 +269,22 @@ class TradingEngine:
         if self.parts.cancel_open_orders_on_exit:
             await self.cancel_all_open_orders()
         if self.open_trades:
-            self._notice("warning", f"{len(self.open_trades)} open trades active.\n\n"
-                         f"Handle these trades manually on {self.parts.exchange.name}, or '/start' "
-                         "the bot again and use '/stopentry' to handle open trades gracefully. \n"
-                         + ("Trades are simulated." if self.parts.exchange.dry_run else ""))  # fmt: skip
+            self._notice(
+                "warning",
+                f"{len(self.open_trades)} open trades active.\n\n"
+                f"Handle these trades manually on {self.parts.exchange.name}, or '/start' "
+                "the bot again and use '/stopentry' to handle open trades gracefully. \n"
+                + ("Trades are simulated." if self.parts.exchange.dry_run else ""),
+            )
         return "stopping trader ..."
 
     def pause(self) -> str:
         if self.state == BotState.STOPPED:
             self._set_state(BotState.PAUSED)
-            return ("starting bot with trader in paused state, no entries will occur. "
-                    "Run /start to enable entries.")  # fmt: skip
+            return (
+                "starting bot with trader in paused state, no entries will occur. "
+                "Run /start to enable entries."
+            )
         self._set_state(BotState.PAUSED)
         return "paused, no more entries will occur from now. Run /start to enable entries."
 
@@ -308,7 +331,9 @@ class TradingEngine:
             raise InvalidRequest("Symbol does not exist or market is not active.")
         stake = self.parts.wallet.stake_currency
         if market.quote != stake:
-            raise InvalidRequest(f"Wrong pair selected. Only pairs with stake-currency {stake} allowed.")
+            raise InvalidRequest(
+                f"Wrong pair selected. Only pairs with stake-currency {stake} allowed."
+            )
         existing = next((t for t in self.open_trades if t.pair == pair), None)
         if existing is not None:
             message = f"position for {pair} already open - id: {existing.id}"
@@ -367,9 +392,14 @@ class TradingEngine:
             raise InvalidRequest(f"Failed to exit trade: {exc}") from exc
         check = ExitCheck(ExitType.FORCE_EXIT, ExitType.FORCE_EXIT.value)
         await self.parts.exits.exit(
-            trade, check, rate=rate, now=now, amount=exit_amount, order_type=order_type,
+            trade,
+            check,
+            rate=rate,
+            now=now,
+            amount=exit_amount,
+            order_type=order_type,
             price=price,
-        )  # fmt: skip
+        )
         self._refresh_open_trades()
 
     def _check_remaining(self, trade: Trade, amount: Decimal) -> None:
@@ -378,7 +408,9 @@ class TradingEngine:
         rate = trade.open_rate
         minimum = self.parts.entries.stake.min_stake(market, rate)
         if remaining * rate < minimum:
-            raise InvalidRequest(f"Remaining amount of {float(remaining * rate)} would be too small.")
+            raise InvalidRequest(
+                f"Remaining amount of {float(remaining * rate)} would be too small."
+            )
 
     async def cancel_all_open_orders(self) -> None:
         now = self.now()

@@ -93,7 +93,9 @@ class EntryManager:
                 opened.append(trade)
         return opened
 
-    async def enter(self, request: EntryOrder, closed_profit: Decimal, now: datetime) -> Trade | None:
+    async def enter(
+        self, request: EntryOrder, closed_profit: Decimal, now: datetime
+    ) -> Trade | None:
         """Place an entry for `request.pair`; None when sizing, pricing or the strategy declines."""
         pair = request.pair
         market = self.exchange.markets.get(pair)
@@ -113,25 +115,36 @@ class EntryManager:
             return None
         tag = request.enter_tag or ("force_entry" if request.forced else None)
         confirmed = self.runner.confirm_trade_entry(
-            pair=pair, order_type=order_type, amount=float(amount), rate=float(rate),
-            time_in_force=self.settings.time_in_force, current_time=now, entry_tag=tag,
+            pair=pair,
+            order_type=order_type,
+            amount=float(amount),
+            rate=float(rate),
+            time_in_force=self.settings.time_in_force,
+            current_time=now,
+            entry_tag=tag,
             side="long",
-        )  # fmt: skip
+        )
         if not confirmed:
             log.info("Strategy declined the entry into %s.", pair)
             return None
         base, quote = split_pair(pair)
         return await self.orders.open_trade(
             EntryRequest(
-                pair=pair, amount=amount, rate=rate, order_type=order_type, enter_tag=tag,
-                stake_currency=quote, base_currency=base,
+                pair=pair,
+                amount=amount,
+                rate=rate,
+                order_type=order_type,
+                enter_tag=tag,
+                stake_currency=quote,
+                base_currency=base,
                 fee_rate=self.exchange.fee_rate(pair, taker=order_type == "market"),
-                amount_precision=float(market.amount_step) if market and market.amount_step
+                amount_precision=float(market.amount_step)
+                if market and market.amount_step
                 else None,
                 price_precision=float(market.price_step) if market and market.price_step else None,
             ),
             now,
-        )  # fmt: skip
+        )
 
     def _order_type(self, forced: bool) -> str:
         types = self.settings.order_types
@@ -146,9 +159,13 @@ class EntryManager:
             rate = float(request.price)
         else:
             rate = self.runner.custom_entry_price(
-                pair=pair, trade=None, current_time=now, proposed_rate=proposed,
-                entry_tag=request.enter_tag, side="long",
-            )  # fmt: skip
+                pair=pair,
+                trade=None,
+                current_time=now,
+                proposed_rate=proposed,
+                entry_tag=request.enter_tag,
+                side="long",
+            )
         return round_price(to_decimal(rate), market.price_step if market else None)
 
     def _stake(
@@ -166,10 +183,16 @@ class EntryManager:
             return ZERO
         if not request.stake_amount:
             custom = self.runner.custom_stake_amount(
-                pair=pair, current_time=now, current_rate=float(rate),
-                proposed_stake=float(proposed), min_stake=float(min_stake),
-                max_stake=float(max_stake), leverage=1.0, entry_tag=request.enter_tag, side="long",
-            )  # fmt: skip
+                pair=pair,
+                current_time=now,
+                current_rate=float(rate),
+                proposed_stake=float(proposed),
+                min_stake=float(min_stake),
+                max_stake=float(max_stake),
+                leverage=1.0,
+                entry_tag=request.enter_tag,
+                side="long",
+            )
             proposed = min(to_decimal(float(custom)), max_stake)
         if proposed < min_stake:
             log.info("Stake %s for %s is below the market minimum %s.", proposed, pair, min_stake)

@@ -103,7 +103,14 @@ def evaluate(
 ) -> ExitCheck | None:
     """The first applicable exit in the order: signal/custom → stoploss → ROI → trailing."""
     checks: list[ExitCheck] = []
-    signal = _signal_exit(rules, profit, enter_signal, exit_signal, exit_tag, custom_exit)
+    signal = _signal_exit(
+        rules,
+        profit=profit,
+        enter_signal=enter_signal,
+        exit_signal=exit_signal,
+        exit_tag=exit_tag,
+        custom_exit=custom_exit,
+    )
     if signal is not None:
         checks.append(signal)
     stop = stoploss_hit(trade, rules, rate)
@@ -121,6 +128,7 @@ def evaluate(
 
 def _signal_exit(
     rules: ExitRules,
+    *,
     profit: float,
     enter_signal: bool,
     exit_signal: bool,

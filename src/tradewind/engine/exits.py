@@ -73,7 +73,11 @@ class ExitManager:
         if limit <= 0:
             return
         for trade in open_trades:
-            if trade.is_open and not trade.has_open_orders and self.orders.exit_timeouts(trade) >= limit:
+            if (
+                trade.is_open
+                and not trade.has_open_orders
+                and self.orders.exit_timeouts(trade) >= limit
+            ):
                 rate = await self.pricing.exit_rate(trade.pair)
                 check = ExitCheck(ExitType.EMERGENCY_EXIT, ExitType.EMERGENCY_EXIT.value)
                 await self.exit(trade, check, rate=rate, now=now, confirm=False)
@@ -83,28 +87,45 @@ class ExitManager:
         rules = self.settings.rules
         trade.update_extremes(rate)
         profit = trade.profit_ratio_at(rate)
-        view = self.runner.trade_view(trade)
         custom_stop = None
         if rules.use_custom_stoploss:
             custom_stop = self.runner.custom_stoploss(
-                pair=trade.pair, trade=view, current_time=now, current_rate=rate,
-                current_profit=profit, after_fill=False,
-            )  # fmt: skip
+                pair=trade.pair,
+                trade=trade,
+                current_time=now,
+                current_rate=rate,
+                current_profit=profit,
+                after_fill=False,
+            )
         update_stoploss(trade, rules, rate=rate, profit=profit, now=now, custom_stop=custom_stop)
         frame, _ = self.analyzer.get(trade.pair)
-        enter_signal, exit_signal, exit_tag = self.runner.exit_signal(
+        latest = self.runner.latest_signals(trade.pair, frame, now, self.settings.timeframe)
+        enter_signal = latest is not None and (
+            latest.enter_short if trade.is_short else latest.enter_long
+        )
+        exit_signal, exit_tag = self.runner.exit_signal(
             trade.pair, frame, now, self.settings.timeframe, is_short=trade.is_short
         )
         custom_exit = None
         if rules.use_exit_signal and not exit_signal:
             custom_exit = self.runner.custom_exit(
-                pair=trade.pair, trade=view, current_time=now, current_rate=rate,
+                pair=trade.pair,
+                trade=trade,
+                current_time=now,
+                current_rate=rate,
                 current_profit=profit,
-            )  # fmt: skip
+            )
         return evaluate(
-            trade, rules, rate=rate, profit=profit, now=now, enter_signal=enter_signal,
-            exit_signal=exit_signal, exit_tag=exit_tag, custom_exit=custom_exit,
-        )  # fmt: skip
+            trade,
+            rules,
+            rate=rate,
+            profit=profit,
+            now=now,
+            enter_signal=enter_signal,
+            exit_signal=exit_signal,
+            exit_tag=exit_tag,
+            custom_exit=custom_exit,
+        )
 
     async def exit(
         self,
@@ -129,26 +150,45 @@ class ExitManager:
             exit_rate = float(price)
         elif order_type == "limit" and not check.is_stoploss:
             exit_rate = self.runner.custom_exit_price(
-                pair=trade.pair, trade=self.runner.trade_view(trade), current_time=now,
-                proposed_rate=rate, current_profit=trade.profit_ratio_at(rate),
+                pair=trade.pair,
+                trade=trade,
+                current_time=now,
+                proposed_rate=rate,
+                current_profit=trade.profit_ratio_at(rate),
                 exit_tag=check.reason,
-            )  # fmt: skip
+            )
         else:
             exit_rate = rate
         partial = exit_amount < trade.amount
-        if confirm and not partial and not self.runner.confirm_trade_exit(
-            pair=trade.pair, trade=self.runner.trade_view(trade), order_type=order_type,
-            amount=float(exit_amount), rate=exit_rate, time_in_force=self.settings.time_in_force,
-            exit_reason=check.reason, current_time=now,
-        ):  # fmt: skip
+        if (
+            confirm
+            and not partial
+            and not self.runner.confirm_trade_exit(
+                pair=trade.pair,
+                trade=trade,
+                order_type=order_type,
+                amount=float(exit_amount),
+                rate=exit_rate,
+                time_in_force=self.settings.time_in_force,
+                exit_reason=check.reason,
+                current_time=now,
+            )
+        ):
             log.info("Strategy vetoed the %s exit of trade %s.", check.reason, trade.id)
             return False
-        reason = ExitType.PARTIAL_EXIT.value if partial and check.exit_type != ExitType.FORCE_EXIT else check.reason
+        reason = (
+            ExitType.PARTIAL_EXIT.value
+            if partial and check.exit_type != ExitType.FORCE_EXIT
+            else check.reason
+        )
         placed = await self.orders.place_exit(
-            trade, amount=exit_amount,
+            trade,
+            amount=exit_amount,
             rate=round_price(to_decimal(exit_rate), market.price_step if market else None),
-            order_type=order_type, reason=reason, now=now,
-        )  # fmt: skip
+            order_type=order_type,
+            reason=reason,
+            now=now,
+        )
         return placed is not None
 
     def _order_type(self, check: ExitCheck) -> str:

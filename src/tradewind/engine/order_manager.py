@@ -109,8 +109,8 @@ class OrderManager:
         self.timeouts = timeouts
         self.strategy_name = strategy_name
         self.timeframe_minutes = timeframe_minutes
-        self._on_trade_closed = on_trade_closed or (lambda trade: None)
-        self._on_trade_removed = on_trade_removed or (lambda trade: None)
+        self.on_trade_closed: Callable[[Trade], None] = on_trade_closed or _ignore
+        self.on_trade_removed: Callable[[Trade], None] = on_trade_removed or _ignore
         self._pending_lookups: dict[str, int] = defaultdict(int)
         self._exit_timeouts: dict[int, int] = defaultdict(int)
         self._closed_ids: set[int] = set()
@@ -135,8 +135,15 @@ class OrderManager:
             price_precision=request.price_precision,
         )
         trade.open_rate = request.rate
-        order = self._new_order(trade, ENTRY, request.order_type, request.amount, request.rate,
-                                request.enter_tag, now)  # fmt: skip
+        order = self._new_order(
+            trade,
+            side=ENTRY,
+            order_type=request.order_type,
+            amount=request.amount,
+            rate=request.rate,
+            tag=request.enter_tag,
+            now=now,
+        )
         self.session.add(trade)
         self.session.commit()
         update = await self._place(trade, order, now)
@@ -161,7 +168,9 @@ class OrderManager:
         amount = min(amount, trade.amount)
         if amount <= 0:
             return None
-        order = self._new_order(trade, EXIT, order_type, amount, rate, reason, now)
+        order = self._new_order(
+            trade, side=EXIT, order_type=order_type, amount=amount, rate=rate, tag=reason, now=now
+        )
         trade.exit_reason = reason
         trade.close_rate_requested = rate
         self.session.commit()
@@ -174,6 +183,7 @@ class OrderManager:
     def _new_order(
         self,
         trade: Trade,
+        *,
         side: str,
         order_type: str,
         amount: Decimal,
@@ -207,16 +217,25 @@ class OrderManager:
         price = order.ft_price if order.order_type == "limit" else None
         try:
             return await self.exchange.create_order(
-                trade.pair, order.side, order.order_type, order.ft_amount, price,
+                trade.pair,
+                order.side,
+                order.order_type,
+                order.ft_amount,
+                price,
                 order.client_order_id,
-            )  # fmt: skip
+            )
         except ExchangeUnavailable as exc:
-            log.warning("Placing %s order for %s timed out (%s); will look it up.",
-                        order.ft_order_side, trade.pair, exc)  # fmt: skip
+            log.warning(
+                "Placing %s order for %s timed out (%s); will look it up.",
+                order.ft_order_side,
+                trade.pair,
+                exc,
+            )
             return None
         except ExchangeError as exc:
-            log.warning("%s order for %s refused: %s", order.ft_order_side.capitalize(),
-                        trade.pair, exc)  # fmt: skip
+            log.warning(
+                "%s order for %s refused: %s", order.ft_order_side.capitalize(), trade.pair, exc
+            )
             order.mark_never_placed(now)
             self._after_finish(trade, order, reason=f"order refused: {exc}", publish=False)
             return None
@@ -229,8 +248,12 @@ class OrderManager:
                 try:
                     await self._sync_order(trade, order, now)
                 except ExchangeUnavailable as exc:
-                    log.warning("Could not update order %s of %s: %s", order.order_id or
-                                order.client_order_id, trade.pair, exc)  # fmt: skip
+                    log.warning(
+                        "Could not update order %s of %s: %s",
+                        order.order_id or order.client_order_id,
+                        trade.pair,
+                        exc,
+                    )
                 except OrderTransitionError as exc:
                     log.error("Ignoring an inconsistent order update for %s: %s", trade.pair, exc)
 
@@ -247,8 +270,11 @@ class OrderManager:
             try:
                 return await self.exchange.fetch_order(order.order_id or "", trade.pair)
             except OrderNotFound:
-                log.warning("Order %s of %s vanished from the exchange; treating it as cancelled.",
-                            order.order_id, trade.pair)  # fmt: skip
+                log.warning(
+                    "Order %s of %s vanished from the exchange; treating it as cancelled.",
+                    order.order_id,
+                    trade.pair,
+                )
                 order.status = OrderStatus.CANCELED
                 order.ft_is_open = False
                 self._after_finish(trade, order, reason="cancelled on exchange")
@@ -258,8 +284,9 @@ class OrderManager:
             return found
         self._pending_lookups[order.client_order_id] += 1
         if self._pending_lookups[order.client_order_id] >= NEVER_PLACED_AFTER_LOOKUPS:
-            log.info("Order %s for %s never reached the exchange.", order.client_order_id,
-                     trade.pair)  # fmt: skip
+            log.info(
+                "Order %s for %s never reached the exchange.", order.client_order_id, trade.pair
+            )
             order.mark_never_placed(now)
             self._after_finish(trade, order, reason="order was never placed", publish=False)
         return None
@@ -268,8 +295,11 @@ class OrderManager:
         limit = self.timeouts.entry if order.is_entry else self.timeouts.exit
         if limit is not None and now - order.order_date >= limit:
             return True
-        check = self.callbacks.check_entry_timeout if order.is_entry else (
-            self.callbacks.check_exit_timeout)  # fmt: skip
+        check = (
+            self.callbacks.check_entry_timeout
+            if order.is_entry
+            else (self.callbacks.check_exit_timeout)
+        )
         return check(trade, order, now)
 
     async def cancel(self, trade: Trade, order: Order, reason: str, now: datetime) -> bool:
@@ -327,10 +357,13 @@ class OrderManager:
             return
         kind = "entry_fill" if order.is_entry else "exit_fill"
         sub_trade = (order.is_entry and trade.nr_of_successful_entries > 1) or (
-            not order.is_entry and trade.is_open)  # fmt: skip
+            not order.is_entry and trade.is_open
+        )
         self._publish(kind, trade, order, None, sub_trade=sub_trade)
 
-    def _after_finish(self, trade: Trade, order: Order, *, reason: str, publish: bool = True) -> None:
+    def _after_finish(
+        self, trade: Trade, order: Order, *, reason: str, publish: bool = True
+    ) -> None:
         """An order ended without filling completely (cancelled, expired, rejected)."""
         trade.recalculate()
         if publish:
@@ -349,7 +382,7 @@ class OrderManager:
         log.info("Removing trade %s for %s: its entry order did not fill.", trade.id, trade.pair)
         self.session.delete(trade)
         self.session.commit()
-        self._on_trade_removed(trade)
+        self.on_trade_removed(trade)
 
     def _trade_gone(self, trade: Trade) -> bool:
         return trade not in self.session
@@ -360,7 +393,7 @@ class OrderManager:
         self._closed_ids.add(trade.id or 0)
         self._exit_timeouts.pop(trade.id or 0, None)
         self.session.commit()
-        self._on_trade_closed(trade)
+        self.on_trade_closed(trade)
 
     def _publish(
         self,
@@ -373,6 +406,17 @@ class OrderManager:
         sub_trade: bool = False,
     ) -> None:
         self.events.publish(
-            TradeEvent(kind=kind, trade=trade, order=order, current_rate=current_rate,
-                       reason=reason, sub_trade=sub_trade, at=self.clock.now())  # fmt: skip
+            TradeEvent(
+                kind=kind,
+                trade=trade,
+                order=order,
+                current_rate=current_rate,
+                reason=reason,
+                sub_trade=sub_trade,
+                at=self.clock.now(),
+            )
         )
+
+
+def _ignore(trade: Trade) -> None:
+    """Default trade hook: nothing to do."""

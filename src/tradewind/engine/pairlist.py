@@ -30,6 +30,7 @@ class PairList:
         whitelist: Iterable[str],
         blacklist: Iterable[str],
         stake_currency: str,
+        *,
         methods: Iterable[str] = ("StaticPairList",),
         producer_pairs: Callable[[], list[str]] | None = None,
         number_assets: int = 0,

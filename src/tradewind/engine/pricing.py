@@ -23,12 +23,12 @@ class PricingRules:
     def from_config(cls, section: Any) -> PricingRules:
         if section is None:
             return cls()
-        get = section.get if isinstance(section, dict) else lambda k, d: getattr(section, k, d)
+        data: dict[str, Any] = section if isinstance(section, dict) else section.model_dump()
         return cls(
-            price_side=get("price_side", "same") or "same",
-            use_order_book=bool(get("use_order_book", False)),
-            order_book_top=int(get("order_book_top", 1) or 1),
-            price_last_balance=float(get("price_last_balance", 0.0) or 0.0),
+            price_side=str(data.get("price_side") or "same"),
+            use_order_book=bool(data.get("use_order_book", False)),
+            order_book_top=int(data.get("order_book_top") or 1),
+            price_last_balance=float(data.get("price_last_balance") or 0.0),
         )
 
 
@@ -68,7 +68,9 @@ class Pricing:
             book = await self.exchange.fetch_order_book(pair, max(rules.order_book_top, 1))
             levels = book.asks if side == "ask" else book.bids
             if len(levels) < rules.order_book_top:
-                raise ExchangeError(f"order book of {pair} has fewer than {rules.order_book_top} levels")
+                raise ExchangeError(
+                    f"order book of {pair} has fewer than {rules.order_book_top} levels"
+                )
             return float(levels[rules.order_book_top - 1][0])
         ticker = await self.ticker(pair)
         rate = ticker.ask if side == "ask" else ticker.bid

@@ -56,8 +56,8 @@ class DryRunWallet:
         free[self.stake_currency] += self._closed_profit
         for trade in self._open_trades:
             _book_open_trade(trade, free, used, self.stake_currency)
-        currencies = [self.stake_currency] + sorted(c for c in free.keys() | used.keys()
-                                                    if c != self.stake_currency)  # fmt: skip
+        others = sorted(c for c in free.keys() | used.keys() if c != self.stake_currency)
+        currencies = [self.stake_currency, *others]
         return {c: CurrencyBalance(c, free[c], used[c]) for c in currencies}
 
     def free(self, currency: str | None = None) -> Decimal:

@@ -18,16 +18,30 @@ from tradewind.domain.trade import Trade
 from tradewind.persistence.tables import (
     key_values,
     orders,
+    pairlocks,
     trade_custom_data,
     trades,
     wallet_history,
 )
 
 CLOSED_TRADE_COLUMNS = (
-    "id", "pair", "is_short", "leverage", "enter_tag", "exit_reason", "open_date", "close_date",
-    "close_profit", "close_profit_abs", "max_stake_amount", "fee_open_cost", "amount",
-    "open_rate", "close_rate", "stake_amount",
-)  # fmt: skip
+    "id",
+    "pair",
+    "is_short",
+    "leverage",
+    "enter_tag",
+    "exit_reason",
+    "open_date",
+    "close_date",
+    "close_profit",
+    "close_profit_abs",
+    "max_stake_amount",
+    "fee_open_cost",
+    "amount",
+    "open_rate",
+    "close_rate",
+    "stake_amount",
+)
 
 
 class TradeRepository:
@@ -84,8 +98,17 @@ class TradeRepository:
             stmt = stmt.where(trades.c.pair == pair)
         rows = self.session.execute(stmt).all()
         frame = pd.DataFrame(rows, columns=list(CLOSED_TRADE_COLUMNS))
-        for name in ("close_profit_abs", "max_stake_amount", "fee_open_cost", "amount",
-                     "open_rate", "close_rate", "stake_amount", "close_profit", "leverage"):  # fmt: skip
+        for name in (
+            "close_profit_abs",
+            "max_stake_amount",
+            "fee_open_cost",
+            "amount",
+            "open_rate",
+            "close_rate",
+            "stake_amount",
+            "close_profit",
+            "leverage",
+        ):
             frame[name] = pd.to_numeric(frame[name].map(_to_float), errors="coerce")
         return frame
 
@@ -106,7 +129,8 @@ class TradeRepository:
         return list(self.session.scalars(stmt))
 
     def first_trade_open_date(self) -> datetime | None:
-        return self.session.scalar(select(func.min(trades.c.open_date)))
+        value: datetime | None = self.session.scalar(select(func.min(trades.c.open_date)))
+        return value
 
 
 class LockRepository:
@@ -123,9 +147,8 @@ class LockRepository:
     def active(self, now: datetime) -> list[PairLock]:
         stmt = (
             select(PairLock)
-            .where(PairLock.active.is_(True))  # type: ignore[attr-defined]
-            .where(PairLock.lock_end_time > now)  # type: ignore[operator]
-            .order_by(PairLock.id)  # type: ignore[arg-type]
+            .where(pairlocks.c.active.is_(True), pairlocks.c.lock_end_time > now)
+            .order_by(pairlocks.c.id)
         )
         return list(self.session.scalars(stmt))
 
@@ -191,7 +214,9 @@ class CustomDataRepository:
             )
 
     def delete_for_trade(self, trade_id: int) -> None:
-        self.session.execute(delete(trade_custom_data).where(trade_custom_data.c.trade_id == trade_id))
+        self.session.execute(
+            delete(trade_custom_data).where(trade_custom_data.c.trade_id == trade_id)
+        )
 
 
 class WalletHistoryRepository:
