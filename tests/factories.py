@@ -18,10 +18,18 @@ _ids = itertools.count()
 def make_trade(pair: str = "ETH/BTC", rate: str = "0.05", amount: str = "2", **kw: object) -> Trade:
     base, quote = pair.split("/")
     fields: dict[str, object] = dict(
-        pair=pair, base_currency=base, stake_currency=quote, exchange="simulated",
-        strategy="TestStrategy", timeframe=5, open_date=T0, fee_open=FEE, fee_close=FEE,
-        open_rate_requested=Decimal(rate), amount_requested=Decimal(amount),
-    )  # fmt: skip
+        pair=pair,
+        base_currency=base,
+        stake_currency=quote,
+        exchange="simulated",
+        strategy="TestStrategy",
+        timeframe=5,
+        open_date=T0,
+        fee_open=FEE,
+        fee_close=FEE,
+        open_rate_requested=Decimal(rate),
+        amount_requested=Decimal(amount),
+    )
     fields.update(kw)
     return Trade(**fields)  # type: ignore[arg-type]
 
@@ -30,11 +38,17 @@ def make_order(
     trade: Trade, side: str = "buy", amount: str = "2", price: str = "0.05", when: datetime = T0
 ) -> Order:
     order = Order(
-        ft_pair=trade.pair, ft_order_side=side, side=side, order_type="limit",
-        ft_amount=Decimal(amount), ft_price=Decimal(price),
-        client_order_id=f"c{next(_ids)}-{side}", order_date=when,
-        amount=Decimal(amount), remaining=Decimal(amount),
-    )  # fmt: skip
+        ft_pair=trade.pair,
+        ft_order_side=side,
+        side=side,
+        order_type="limit",
+        ft_amount=Decimal(amount),
+        ft_price=Decimal(price),
+        client_order_id=f"c{next(_ids)}-{side}",
+        order_date=when,
+        amount=Decimal(amount),
+        remaining=Decimal(amount),
+    )
     trade.add_order(order)
     return order
 
@@ -55,12 +69,21 @@ def fill(
     cost = done * rate
     state = status or (OrderStatus.CLOSED if done == amount else OrderStatus.OPEN)
     update = OrderUpdate(
-        order_id=order.order_id or f"x-{order.client_order_id}", client_order_id=order.client_order_id,
-        pair=order.ft_pair, side=order.side, order_type=order.order_type, status=state,
-        amount=amount, filled=done, price=order.ft_price, average=rate if done else None,
-        cost=cost, fee_cost=cost * fee_rate, fee_currency=trade.stake_currency,
+        order_id=order.order_id or f"x-{order.client_order_id}",
+        client_order_id=order.client_order_id,
+        pair=order.ft_pair,
+        side=order.side,
+        order_type=order.order_type,
+        status=state,
+        amount=amount,
+        filled=done,
+        price=order.ft_price,
+        average=rate if done else None,
+        cost=cost,
+        fee_cost=cost * fee_rate,
+        fee_currency=trade.stake_currency,
         timestamp=when or order.order_date + timedelta(minutes=1),
-    )  # fmt: skip
+    )
     delta = order.apply_update(update, trade.base_currency)
     trade.recalculate()
     return delta

@@ -1,1 +1,1 @@
-"""Pure domain types: pairs, timeframes, enums, money, clocks, trades, orders and events (no I/O)."""
+"""Pure domain types: pairs, timeframes, enums, money, clocks, trades, orders, events (no I/O)."""

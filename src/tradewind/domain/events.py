@@ -78,9 +78,14 @@ class TickCompleted:
 
 
 Event = (
-    StateChanged | Notice | TradeEvent | PairAnalyzed | WhitelistChanged | StrategyMessage
+    StateChanged
+    | Notice
+    | TradeEvent
+    | PairAnalyzed
+    | WhitelistChanged
+    | StrategyMessage
     | TickCompleted
-)  # fmt: skip
+)
 Handler = Callable[[Event], None]
 
 

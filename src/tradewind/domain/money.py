@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_UP, Decimal, InvalidOperation
 
 ZERO = Decimal(0)
@@ -9,11 +10,11 @@ ONE = Decimal(1)
 
 
 def to_decimal(value: float | int | str | Decimal) -> Decimal:
-    """Decimal from a float via its shortest repr (0.1 → Decimal("0.1"), not 0.1000000000000000055)."""
+    """Decimal from a float via its shortest repr: 0.1 → Decimal("0.1"), not the binary value."""
     if isinstance(value, Decimal):
         return value
     if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
+        if not math.isfinite(value):
             raise ValueError(f"not a finite number: {value}")
         return Decimal(repr(value))
     try:

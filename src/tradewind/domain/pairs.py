@@ -23,7 +23,7 @@ def split_pair(pair: str) -> tuple[str, str]:
 
 
 def pair_to_filename(pair: str) -> str:
-    """"BTC/USDT" → "BTC_USDT" (the on-disk form of config.md §8)."""
+    """ "BTC/USDT" → "BTC_USDT" (the on-disk form of config.md §8)."""
     return _FILENAME_CHARS.sub("_", pair)
 
 

@@ -11,8 +11,22 @@ _PATTERN = re.compile(r"^(\d+)([smhdwM])$")
 MONTH_SECONDS = 2_592_000  # ccxt's convention for "1M" durations
 
 VALID_TIMEFRAMES = (
-    "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w", "1M",
-)  # fmt: skip
+    "1m",
+    "3m",
+    "5m",
+    "15m",
+    "30m",
+    "1h",
+    "2h",
+    "4h",
+    "6h",
+    "8h",
+    "12h",
+    "1d",
+    "3d",
+    "1w",
+    "1M",
+)
 
 
 def is_valid_timeframe(timeframe: str) -> bool:

@@ -98,7 +98,7 @@ class Exchange(Protocol):
 
     async def fetch_order_book(self, pair: str, depth: int = 5) -> OrderBook: ...
 
-    async def create_order(
+    async def create_order(  # noqa: PLR0917 - mirrors the exchange call
         self,
         pair: str,
         side: str,

@@ -22,7 +22,9 @@ def test_spec_profit_example_matches_to_the_last_digit() -> None:
     # rest-api.md §5.0.4: 0.05 ETH @2000 → 2100, fees 0.1 %: open 100.1, close 104.895
     trade = make_trade("ETH/USDT", rate="2000", amount="0.05")
     fill(make_order(trade, amount="0.05", price="2000"), trade)
-    fill(make_order(trade, "sell", amount="0.05", price="2100", when=T0 + timedelta(hours=1)), trade)
+    fill(
+        make_order(trade, "sell", amount="0.05", price="2100", when=T0 + timedelta(hours=1)), trade
+    )
     assert not trade.is_open
     assert trade.close_profit_abs == Decimal("4.795")
     assert trade.close_profit == pytest.approx(0.0479020979, abs=1e-10)

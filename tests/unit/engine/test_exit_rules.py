@@ -16,8 +16,17 @@ def _check(trade, rules, rate, *, minutes=10, enter=False, exit_=False, tag=None
     now = T0 + timedelta(minutes=minutes)
     profit = trade.profit_ratio_at(rate)
     update_stoploss(trade, rules, rate=rate, profit=profit, now=now)
-    return evaluate(trade, rules, rate=rate, profit=profit, now=now, enter_signal=enter,
-                    exit_signal=exit_, exit_tag=tag, custom_exit=custom)
+    return evaluate(
+        trade,
+        rules,
+        rate=rate,
+        profit=profit,
+        now=now,
+        enter_signal=enter,
+        exit_signal=exit_,
+        exit_tag=tag,
+        custom_exit=custom,
+    )
 
 
 def test_roi_threshold_uses_the_largest_key_not_after_the_trade_age() -> None:
@@ -45,8 +54,13 @@ def test_stoploss_exit_when_rate_falls_to_the_stop() -> None:
 
 
 def test_trailing_stop_follows_the_price_and_reports_trailing_reason() -> None:
-    rules = ExitRules(stoploss=-0.10, trailing_stop=True, trailing_stop_positive=0.02,
-                      trailing_stop_positive_offset=0.03, trailing_only_offset_is_reached=True)
+    rules = ExitRules(
+        stoploss=-0.10,
+        trailing_stop=True,
+        trailing_stop_positive=0.02,
+        trailing_stop_positive_offset=0.03,
+        trailing_only_offset_is_reached=True,
+    )
     trade = _open_trade()
     assert _check(trade, rules, 102.0) is None  # below the offset: stop stays at 90
     assert trade.stop_loss == 90.0
@@ -68,7 +82,9 @@ def test_exit_signal_goes_before_stoploss_and_exit_profit_only_blocks_losses() -
     trade = _open_trade()
     result = _check(trade, ExitRules(stoploss=-0.05), 94.0, exit_=True)
     assert result is not None and result.exit_type == ExitType.EXIT_SIGNAL
-    blocked = _check(_open_trade(), ExitRules(stoploss=-0.5, exit_profit_only=True), 99.0, exit_=True)
+    blocked = _check(
+        _open_trade(), ExitRules(stoploss=-0.5, exit_profit_only=True), 99.0, exit_=True
+    )
     assert blocked is None
 
 

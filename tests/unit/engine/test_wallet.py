@@ -9,7 +9,9 @@ def test_wallet_reconciles_exactly_with_trades_and_open_orders() -> None:
     start = Decimal("1")
     closed = make_trade("ETH/BTC", rate="0.05", amount="2")
     fill(make_order(closed, amount="2", price="0.05"), closed)
-    fill(make_order(closed, "sell", amount="2", price="0.0512", when=T0 + timedelta(hours=1)), closed)
+    fill(
+        make_order(closed, "sell", amount="2", price="0.0512", when=T0 + timedelta(hours=1)), closed
+    )
     open_trade = make_trade("LTC/BTC", rate="0.0171", amount="3")
     fill(make_order(open_trade, amount="3", price="0.0171"), open_trade)
     resting = make_trade("XMR/BTC", rate="0.03", amount="1")
