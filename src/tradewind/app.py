@@ -52,8 +52,10 @@ from tradewind.engine.wallet import DryRunWallet
 from tradewind.errors import ConfigError
 from tradewind.exchange.port import Exchange
 from tradewind.exchange.simulated import SimulatedExchange, packaged_data_dir
+from tradewind.logs import LogBuffer
 from tradewind.persistence.database import Database
 from tradewind.persistence.repositories import KeyValueRepository
+from tradewind.services.context import BotContext
 from tradewind.strategy.data_provider import DataProvider
 from tradewind.strategy.interface import IStrategy
 from tradewind.strategy.loader import load_strategy, strategy_dirs
@@ -89,6 +91,29 @@ class Application:
     @property
     def runmode(self) -> RunMode:
         return self.loaded.runmode
+
+    def context(self, log_buffer: LogBuffer | None = None) -> BotContext:
+        """The services' view of this bot (built once, kept in `extras`)."""
+        existing = self.extras.get("context")
+        if isinstance(existing, BotContext):
+            return existing
+        buffer = log_buffer or self.extras.get("log_buffer") or LogBuffer()
+        context = BotContext(
+            config=self.config,
+            runmode=self.runmode,
+            db=self.db,
+            log_buffer=buffer,
+            version=__version__,
+            events=self.events,
+            engine=self.engine,
+            exchange=self.exchange,
+            strategy=self.strategy,
+            settings=self.settings,
+            runner=self.runner,
+            analyzer=self.analyzer,
+        )
+        self.extras["context"] = context
+        return context
 
     async def close(self) -> None:
         self.analyzer.close()

@@ -20,7 +20,14 @@ from sqlalchemy.orm import Session
 
 from tradewind.domain.clock import Clock
 from tradewind.domain.enums import BotState, ExitType
-from tradewind.domain.events import EventBus, Notice, StateChanged, TickCompleted, WhitelistChanged
+from tradewind.domain.events import (
+    EventBus,
+    Notice,
+    StateChanged,
+    TickCompleted,
+    TradeEvent,
+    WhitelistChanged,
+)
 from tradewind.domain.money import ZERO, to_decimal
 from tradewind.domain.timeframes import timeframe_to_next_date, timeframe_to_seconds
 from tradewind.domain.trade import Trade
@@ -86,6 +93,11 @@ class TradingEngine:
         self.lock = asyncio.Lock()
         self._last_heartbeat = 0.0
         self._wakeup = asyncio.Event()
+        self.revision = 0
+        """Bumped on every tick and trade change: cache key for derived views."""
+        self.closed_revision = 0
+        """Bumped when the set of closed trades changes (a close, a deletion)."""
+        parts.events.subscribe(self._count_revision)
 
     # -- properties the services read ------------------------------------------------------
     @property
@@ -236,9 +248,15 @@ class TradingEngine:
         self.open_trades = [t for t in self.open_trades if t.is_open and t in session]
         self.parts.wallet.update(self.open_trades, self.closed_profit)
 
+    def _count_revision(self, event: object) -> None:
+        if isinstance(event, TradeEvent | TickCompleted):
+            self.revision += 1
+
     # -- callbacks from the order manager -------------------------------------------------------
     def on_trade_closed(self, trade: Trade) -> None:
         self.closed_profit += trade.close_profit_abs or ZERO
+        self.closed_revision += 1
+        self.revision += 1
         now = self.now()
         self.parts.locks.lock(trade.pair, now, now, reason="Auto lock")
         self.parts.session.commit()
@@ -454,6 +472,8 @@ class TradingEngine:
             if trade in session:
                 if not trade.is_open and trade.close_profit_abs:
                     self.closed_profit -= trade.close_profit_abs
+                self.closed_revision += 1
+                self.revision += 1
                 session.delete(trade)
                 session.commit()
             self._refresh_open_trades()

@@ -1,0 +1,57 @@
+"""What every service works with: the running bot (or, in webserver mode, no engine)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from tradewind.config import BotConfig
+from tradewind.domain.enums import RunMode
+from tradewind.domain.events import EventBus
+from tradewind.engine.analyzer import Analyzer
+from tradewind.engine.bot import TradingEngine
+from tradewind.errors import InvalidRequest
+from tradewind.exchange.port import Exchange
+from tradewind.logs import LogBuffer
+from tradewind.persistence.database import Database
+from tradewind.strategy.interface import IStrategy
+from tradewind.strategy.runner import StrategyRunner
+from tradewind.strategy.settings import StrategySettings
+
+
+@dataclass
+class BotContext:
+    """The objects the services read and act on, built by the composition root.
+
+    `engine` (and the strategy objects) are None in webserver mode: services that need the
+    trading bot call `require_engine()`, which raises the API's "Bot is not in the correct
+    state" error.
+    """
+
+    config: BotConfig
+    runmode: RunMode
+    db: Database
+    log_buffer: LogBuffer
+    version: str
+    events: EventBus
+    engine: TradingEngine | None = None
+    exchange: Exchange | None = None
+    strategy: IStrategy | None = None
+    settings: StrategySettings | None = None
+    runner: StrategyRunner | None = None
+    analyzer: Analyzer | None = None
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    cache: dict[str, Any] = field(default_factory=dict)
+    """Per-bot memo of derived views (keyed by the engine's revision counters)."""
+    extras: dict[str, Callable[..., Any]] = field(default_factory=dict)
+
+    def require_engine(self) -> TradingEngine:
+        if self.engine is None:
+            raise InvalidRequest("Bot is not in the correct state")
+        return self.engine
+
+    @property
+    def is_webserver(self) -> bool:
+        return self.runmode == RunMode.WEBSERVER

@@ -1,0 +1,1 @@
+"""External signals: dataframe wire encoding, the leader broadcast and the follower consumer."""
