@@ -43,6 +43,10 @@ class BotContext:
     runner: StrategyRunner | None = None
     analyzer: Analyzer | None = None
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    hub: Any = None
+    """The message hub of the message WebSocket (signals package), when the API runs."""
+    consumer: Any = None
+    """The external-signals consumer (follower side), when enabled."""
     cache: dict[str, Any] = field(default_factory=dict)
     """Per-bot memo of derived views (keyed by the engine's revision counters)."""
     extras: dict[str, Callable[..., Any]] = field(default_factory=dict)
