@@ -83,7 +83,7 @@ def _attach_api(app: Application) -> None:
         return
     from tradewind.api.server import api_service
 
-    app.extras.setdefault("services", {})["api"] = api_service(app)
+    app.extras.setdefault("services", {})["api"] = api_service(app.context())
 
 
 def _banner(app: Application) -> None:
