@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -56,7 +56,7 @@ class Timeouts:
     def from_config(cls, section: object) -> Timeouts:
         if not section:
             return cls()
-        data = section if isinstance(section, dict) else section.model_dump()  # type: ignore[attr-defined]
+        data = dict(section) if isinstance(section, Mapping) else section.model_dump()  # type: ignore[attr-defined]
         unit = data.get("unit") or "minutes"
         scale = 60 if unit == "minutes" else 1
 
