@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import pytest
 
+from tests.stubs.ccxt_harness import start_setup
 from tradewind.domain.clock import ManualClock
 from tradewind.domain.enums import OrderStatus
 from tradewind.domain.money import to_decimal
@@ -53,7 +54,17 @@ def _simulated() -> ExchangeHarness:
     return ExchangeHarness(exchange, "ETH/BTC", clock.now, clock.advance)
 
 
-HARNESSES: dict[str, Callable[[], ExchangeHarness]] = {"simulated": _simulated}
+def _ccxt(*, dry_run: bool) -> ExchangeHarness:
+    """tradewind's ccxt adapter (real ccxt code) against the in-process Binance stub."""
+    setup = start_setup(dry_run=dry_run)
+    return ExchangeHarness(setup.exchange, "ETH/BTC", setup.clock.now, setup.advance)
+
+
+HARNESSES: dict[str, Callable[[], ExchangeHarness]] = {
+    "simulated": _simulated,
+    "ccxt-dry-run": lambda: _ccxt(dry_run=True),
+    "ccxt-live": lambda: _ccxt(dry_run=False),
+}
 
 
 @pytest.fixture(params=sorted(HARNESSES))
