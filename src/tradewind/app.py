@@ -48,7 +48,7 @@ from tradewind.engine.strategy_hooks import (
     StrategyPairLocks,
     StrategyWallets,
 )
-from tradewind.engine.wallet import DryRunWallet
+from tradewind.engine.wallet import DryRunWallet, ExchangeWallet
 from tradewind.errors import ConfigError
 from tradewind.exchange.port import Exchange
 from tradewind.exchange.simulated import SimulatedExchange, packaged_data_dir
@@ -56,6 +56,9 @@ from tradewind.logs import LogBuffer
 from tradewind.persistence.database import Database
 from tradewind.persistence.repositories import KeyValueRepository
 from tradewind.services.context import BotContext
+from tradewind.signals.consumer import ExternalMessageConsumer
+from tradewind.signals.hub import HubSource, MessageHub
+from tradewind.signals.payloads import MessageFormatter
 from tradewind.strategy.data_provider import DataProvider
 from tradewind.strategy.interface import IStrategy
 from tradewind.strategy.loader import load_strategy, strategy_dirs
@@ -111,6 +114,8 @@ class Application:
             settings=self.settings,
             runner=self.runner,
             analyzer=self.analyzer,
+            hub=self.extras.get("hub"),
+            consumer=self.extras.get("consumer"),
         )
         self.extras["context"] = context
         return context
@@ -166,7 +171,11 @@ def _assemble(
     config = loaded.config
     engine_ref: list[TradingEngine] = []
     timeframe = settings.timeframe
-    wallet = DryRunWallet(_starting_balances(config), settings.stake_currency)
+    wallet = (
+        DryRunWallet(_starting_balances(config), settings.stake_currency)
+        if config.dry_run
+        else ExchangeWallet(exchange, settings.stake_currency)
+    )
     stake = StakeCalculator(_stake_rules(config, settings), wallet)
     pricing = Pricing(
         exchange,
@@ -187,6 +196,7 @@ def _assemble(
     analyzer = Analyzer(
         runner, events, timeframe, process_only_new_candles=settings.process_only_new_candles
     )
+    consumer = _build_consumer(config, settings)
     strategy.dp = DataProvider(
         candles=candles,
         analyzed=analyzer,
@@ -197,6 +207,7 @@ def _assemble(
         market_info=CachedMarketInfo(exchange, pricing),
         send_msg=lambda message: events.publish(StrategyMessage(message)),
         clock=clock,
+        producers=consumer,
     )
     orders = OrderManager(
         exchange=exchange,
@@ -237,6 +248,7 @@ def _assemble(
         config.exchange.pair_blacklist,
         settings.stake_currency,
         methods=[p.method for p in config.pairlists],
+        **_producer_pairlist(config, consumer),
     )
     engine = TradingEngine(
         EngineParts(
@@ -266,6 +278,7 @@ def _assemble(
     engine_ref.append(engine)
     orders.on_trade_closed = engine.on_trade_closed
     orders.on_trade_removed = engine.on_trade_removed
+    extras = _signals_extras(config, events, engine, analyzer, consumer)
     return Application(
         loaded,
         db,
@@ -279,7 +292,59 @@ def _assemble(
         candles,
         analyzer,
         engine,
+        extras,
     )
+
+
+# -- external signals: the message hub (leader side) and the consumer (follower side) -----------
+def _build_consumer(
+    config: BotConfig, settings: StrategySettings
+) -> ExternalMessageConsumer | None:
+    section = config.external_message_consumer
+    if not section.enabled:
+        return None
+    return ExternalMessageConsumer(
+        section, process_only_new_candles=settings.process_only_new_candles
+    )
+
+
+def _producer_pairlist(
+    config: BotConfig, consumer: ExternalMessageConsumer | None
+) -> dict[str, Any]:
+    """PairList arguments of a `ProducerPairList` handler (none for other handlers)."""
+    handler = next((p for p in config.pairlists if p.method == "ProducerPairList"), None)
+    if handler is None or consumer is None:
+        return {}
+    name = str(handler.params.get("producer_name", "default"))
+    return {
+        "producer_pairs": lambda: consumer.get_producer_pairs(name),
+        "number_assets": int(handler.params.get("number_assets", 0)),
+    }
+
+
+def _signals_extras(
+    config: BotConfig,
+    events: EventBus,
+    engine: TradingEngine,
+    analyzer: Analyzer,
+    consumer: ExternalMessageConsumer | None,
+) -> dict[str, Any]:
+    """The hub (when the API runs) and the consumer with its service coroutine (when enabled)."""
+    extras: dict[str, Any] = {}
+    if config.api_server is not None and config.api_server.enabled:
+        source = HubSource(
+            whitelist=lambda: engine.whitelist,
+            analyzed=analyzer.get_analyzed,
+            timeframe=analyzer.timeframe,
+            candle_type=analyzer.candle_type,
+        )
+        hub = MessageHub(source, formatter=MessageFormatter(config.fiat_display_currency or None))
+        hub.attach(events)
+        extras["hub"] = hub
+    if consumer is not None:
+        extras["consumer"] = consumer
+        extras["services"] = {"consumer": consumer.run}
+    return extras
 
 
 def _load_strategy(config: BotConfig, loaded: LoadedConfig) -> IStrategy:

@@ -126,6 +126,7 @@ class TradingEngine:
         parts.exchange.adopt_open_orders(placed)
         now = self.now()
         await parts.orders.sync(self.open_trades, now)
+        await self._refresh_wallet()
         self._refresh_open_trades()
         parts.pairlist.refresh(markets)
         kv = KeyValueRepository(parts.session)
@@ -230,6 +231,7 @@ class TradingEngine:
     async def _manage_trades(self, now: datetime) -> None:
         parts = self.parts
         await parts.orders.sync(self.open_trades, now)
+        await self._refresh_wallet()
         self._refresh_open_trades()
         if self.state in (BotState.RUNNING, BotState.PAUSED):
             await parts.exits.run(self.open_trades, now)
@@ -241,6 +243,13 @@ class TradingEngine:
             )
             self.open_trades.extend(t for t in opened if t.is_open and t not in self.open_trades)
             self._refresh_open_trades()
+
+    async def _refresh_wallet(self) -> None:
+        try:
+            await self.parts.wallet.refresh()
+        except ExchangeError as exc:
+            log.warning("Could not refresh balances: %s", exc)
+        self._refresh_open_trades()
 
     def _refresh_open_trades(self) -> None:
         """Drop closed or deleted trades from the working set; keep the wallet in step."""

@@ -16,6 +16,7 @@ from decimal import Decimal
 from tradewind.domain.money import ZERO
 from tradewind.domain.order import Order
 from tradewind.domain.trade import Trade
+from tradewind.exchange.port import Exchange
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,9 @@ class CurrencyBalance:
 
 class DryRunWallet:
     """Balances computed from the starting wallet and the orders of all trades."""
+
+    async def refresh(self) -> None:
+        """Nothing to fetch: the dry-run wallet is booked from the bot's own orders."""
 
     def __init__(self, starting: Mapping[str, Decimal], stake_currency: str) -> None:
         self.starting = dict(starting)
@@ -138,3 +142,35 @@ def ledger_balance(starting: Decimal, orders: Iterable[Order]) -> Decimal:
         else:
             balance += order.cost - order.fee_quote
     return balance
+
+
+class ExchangeWallet(DryRunWallet):
+    """The live wallet: balances as the exchange reports them, fetched once per tick.
+
+    Stake tied up in open trades is still computed from the bot's orders (the exchange only
+    knows coins, not trades); the starting stake is the first total seen minus closed profit.
+    """
+
+    def __init__(self, exchange: Exchange, stake_currency: str) -> None:
+        super().__init__({}, stake_currency)
+        self._exchange = exchange
+        self._reported: dict[str, CurrencyBalance] = {}
+
+    async def refresh(self) -> None:
+        reported = await self._exchange.fetch_balance()
+        self._reported = {
+            currency: CurrencyBalance(currency, balance.free, balance.used)
+            for currency, balance in reported.items()
+            if balance.free or balance.used or currency == self.stake_currency
+        }
+        if not self.starting:
+            stake = self._reported.get(self.stake_currency)
+            total = (stake.total if stake else ZERO) + self.stake_in_trades()
+            self.starting = {self.stake_currency: total - self._closed_profit}
+
+    def balances(self) -> dict[str, CurrencyBalance]:
+        stake = self._reported.get(
+            self.stake_currency, CurrencyBalance(self.stake_currency, ZERO, ZERO)
+        )
+        others = {c: b for c, b in sorted(self._reported.items()) if c != self.stake_currency}
+        return {self.stake_currency: stake, **others}

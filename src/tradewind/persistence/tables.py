@@ -95,7 +95,8 @@ orders = Table(
     "orders",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("trade_id", Integer, ForeignKey("trades.id", ondelete="CASCADE"), index=True),
+    # An order is the exchange's record: it outlives a deleted (or never filled) trade.
+    Column("trade_id", Integer, ForeignKey("trades.id", ondelete="SET NULL"), index=True),
     Column("ft_pair", String(25), nullable=False),
     Column("ft_order_side", String(25), nullable=False),
     Column("side", String(25), nullable=False),
@@ -184,9 +185,8 @@ def ensure_mapped() -> None:
                 "orders": relationship(
                     Order,
                     order_by=orders.c.id,
-                    cascade="all, delete-orphan",
+                    cascade="save-update, merge",
                     lazy="selectin",
-                    passive_deletes=True,
                 )
             },
         )

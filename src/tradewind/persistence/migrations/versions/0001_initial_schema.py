@@ -167,7 +167,7 @@ def upgrade() -> None:
         sa.Column("order_filled_date", tradewind.persistence.types.UtcDateTime(), nullable=True),
         sa.Column("order_update_date", tradewind.persistence.types.UtcDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["trade_id"], ["trades.id"], name=op.f("fk_orders_trade_id_trades"), ondelete="CASCADE"
+            ["trade_id"], ["trades.id"], name=op.f("fk_orders_trade_id_trades"), ondelete="SET NULL"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_orders")),
         sa.UniqueConstraint("client_order_id", name=op.f("uq_orders_client_order_id")),
