@@ -60,8 +60,9 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(tmp_path: Path) 
         snapshot = check_database(url, Decimal(1))
         check_nothing_lost(previous, snapshot)
         previous = snapshot
+    floor = _order_count(db_file)
     process = start_bot(path, log)
-    wait_for(lambda: _order_count(db_file) > len(previous.filled), 60, "trading after restarts")
+    wait_for(_progress(process, log, db_file, floor), 60, "trading after the restarts")
     assert kill(process, signal.SIGTERM) == 0
     final = check_database(url, Decimal(1))
     check_nothing_lost(previous, final)
