@@ -81,7 +81,7 @@ def test_bad_config_stops_with_one_clear_message(tmp_path: Path) -> None:
     path = write_config(tmp_path / "config.json", config)
     result = subprocess.run(
         [sys.executable, "-m", "tradewind", "trade", "-c", str(path)],
-        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        capture_output=True, text=True, timeout=60, cwd=tmp_path, check=False,
     )  # fmt: skip
     assert result.returncode == 1
     assert "exchange.pair_whitelist[2]: 'BTCUSDT' is not a pair (expected BASE/QUOTE)" in (
@@ -96,7 +96,7 @@ def test_unknown_strategy_names_the_searched_places(tmp_path: Path) -> None:
     path = write_config(tmp_path / "config.json", bot_config(tmp_path, strategy="NoSuchStrategy"))
     result = subprocess.run(
         [sys.executable, "-m", "tradewind", "trade", "-c", str(path)],
-        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        capture_output=True, text=True, timeout=60, cwd=tmp_path, check=False,
     )  # fmt: skip
     assert result.returncode == 1
     assert "NoSuchStrategy" in result.stderr and "SampleStrategy" in result.stderr
@@ -131,6 +131,7 @@ def test_show_trades_lists_open_and_closed_trades(
     rows = json.loads(capsys.readouterr().out)
     assert [(r["pair"], r["open"]) for r in rows] == [("ETH/BTC", False), ("LTC/BTC", True)]
     assert rows[0]["profit_abs"] == f"{closed.close_profit_abs:.8f}"
-    assert main(["show-trades", "-c", str(path), "--open"]) == 0
-    table = capsys.readouterr().out
-    assert "LTC/BTC" in table and "ETH/BTC" not in table
+    assert main(["show-trades", "-c", str(path), "--open", "--json"]) == 0
+    assert [r["pair"] for r in json.loads(capsys.readouterr().out)] == ["LTC/BTC"]
+    assert main(["show-trades", "-c", str(path)]) == 0
+    assert "Trades in" in capsys.readouterr().out
