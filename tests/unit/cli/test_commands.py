@@ -50,8 +50,10 @@ def test_show_config_masks_every_secret(tmp_path: Path, capsys: pytest.CaptureFi
     out = capsys.readouterr().out
     shown = json.loads(out)
     assert shown["stake_currency"] == "BTC"
-    for secret in (TEST_PASSWORD, "exchange-key-value", "exchange-secret-value",
-                   config["api_server"]["jwt_secret_key"], config["api_server"]["ws_token"]):  # fmt: skip
+    api = config["api_server"]
+    secrets = (TEST_PASSWORD, "exchange-key-value", "exchange-secret-value",
+               api["jwt_secret_key"], api["ws_token"])  # fmt: skip
+    for secret in secrets:
         assert secret not in out
 
 
