@@ -1,0 +1,1 @@
+"""Tests of the service layer: trade views, trades, profit, statistics, balance."""
