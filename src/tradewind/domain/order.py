@@ -80,6 +80,8 @@ class Order:
     fee_base: Decimal | None = None
     order_filled_date: datetime | None = None
     order_update_date: datetime | None = None
+    ft_cancel_reason: str | None = None
+    """Why the bot cancelled the order (timeout, user request, …), if it did."""
     id: int | None = None
     trade_id: int | None = None
 

@@ -75,6 +75,8 @@ class Trade:
     funding_fees: float = 0.0
     interest_rate: float = 0.0
     liquidation_price: float | None = None
+    exit_timeout_count: int = 0
+    """Exit orders cancelled by `unfilledtimeout` so far (persisted: survives a restart)."""
     id: int | None = None
     orders: list[Order] = field(default_factory=list)
 

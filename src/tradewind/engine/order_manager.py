@@ -112,7 +112,6 @@ class OrderManager:
         self.on_trade_closed: Callable[[Trade], None] = on_trade_closed or _ignore
         self.on_trade_removed: Callable[[Trade], None] = on_trade_removed or _ignore
         self._pending_lookups: dict[str, int] = defaultdict(int)
-        self._exit_timeouts: dict[int, int] = defaultdict(int)
         self._closed_ids: set[int] = set()
 
     # -- placing ---------------------------------------------------------------------------
@@ -304,6 +303,7 @@ class OrderManager:
 
     async def cancel(self, trade: Trade, order: Order, reason: str, now: datetime) -> bool:
         """Cancel an open order; fills that happened first are kept. True if it is now closed."""
+        order.ft_cancel_reason = reason
         if not order.is_placed:
             found = await self.exchange.fetch_order_by_client_id(order.client_order_id, trade.pair)
             if found is None:
@@ -326,12 +326,13 @@ class OrderManager:
             self._after_finish(trade, order, reason=reason)
         else:
             self._apply(trade, order, update, cancel_reason=reason)
-        if not order.is_entry and reason == "cancelled due to timeout" and trade.id is not None:
-            self._exit_timeouts[trade.id] += 1
+        if not order.is_entry and reason == "cancelled due to timeout" and trade.is_open:
+            trade.exit_timeout_count += 1
+            self.session.commit()
         return not order.ft_is_open
 
     def exit_timeouts(self, trade: Trade) -> int:
-        return self._exit_timeouts.get(trade.id or 0, 0)
+        return trade.exit_timeout_count
 
     # -- booking -----------------------------------------------------------------------------
     def _apply(
@@ -391,7 +392,6 @@ class OrderManager:
         if trade.id in self._closed_ids:
             return
         self._closed_ids.add(trade.id or 0)
-        self._exit_timeouts.pop(trade.id or 0, None)
         self.session.commit()
         self.on_trade_closed(trade)
 

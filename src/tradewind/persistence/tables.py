@@ -89,6 +89,7 @@ trades = Table(
     Column("funding_fees", Float, nullable=False, default=0.0),
     Column("interest_rate", Float, nullable=False, default=0.0),
     Column("liquidation_price", Float),
+    Column("exit_timeout_count", Integer, nullable=False, default=0, server_default="0"),
 )
 
 orders = Table(
@@ -120,6 +121,7 @@ orders = Table(
     Column("order_date", UtcDateTime, nullable=False),
     Column("order_filled_date", UtcDateTime),
     Column("order_update_date", UtcDateTime),
+    Column("ft_cancel_reason", String(255)),
     UniqueConstraint("client_order_id"),
     UniqueConstraint("ft_pair", "order_id"),
 )

@@ -37,7 +37,12 @@ class ExactDecimal(TypeDecorator[Decimal]):
         if value is None:
             return None
         result = Decimal(value) if not isinstance(value, Decimal) else value
-        return result.normalize() if result == result.to_integral_value() else result
+        # NUMERIC(38, 18) pads with zeros: strip them, but keep 100 as 100 (not 1E+2).
+        normalized = result.normalize()
+        exponent = normalized.as_tuple().exponent
+        if isinstance(exponent, int) and exponent > 0:
+            normalized = normalized.quantize(Decimal(1))
+        return normalized
 
 
 class UtcDateTime(TypeDecorator[datetime]):

@@ -86,4 +86,4 @@ def test_migrate_is_idempotent_and_records_revision(tmp_path: Path) -> None:
     Database(url).migrate()
     db = Database(url)
     db.migrate()
-    assert db.schema_revision() == "0001"
+    assert db.schema_revision() == "0002"
