@@ -1,0 +1,1 @@
+"""Leader/follower tests over real sockets and real bots."""

@@ -1,0 +1,1 @@
+"""Tests of the external-signals package (encoding, hub, consumer)."""
