@@ -55,8 +55,8 @@ class SimulationConfig(ConfigModel):
     """Bid/ask spread as a ratio of the price."""
     fee: Annotated[float, number(ge=0, le=0.1)] = 0.001
     """Trading fee ratio charged on each fill."""
-    partial_fill_share: Annotated[float, number(ge=0, le=1)] = 0.25
-    """Share of limit orders that fill in parts."""
+    partial_fill_share: Annotated[float, number(gt=0, le=1)] = 0.25
+    """Largest share of the traded volume a resting limit order fills per price update."""
     start: Annotated[datetime, BeforeValidator(_check_start)] | None = None
     """Market time at start-up (UTC); None = the replay data's start, or now when generating."""
 
