@@ -32,6 +32,10 @@ ACCESS_LOGGER = "uvicorn.access"
 
 _HANDLER_PREFIX = "tradewind."
 
+# Tokens travel in URLs (the message WebSocket's ?token=…): they are secrets the config does
+# not know about (JWTs are minted at run time), so any `token=` parameter is masked.
+_TOKEN_PARAM = re.compile(r"((?:[?&]|\b)(?:token|access_token|refresh_token)=)[^&\s\"']+")
+
 LogRecordTuple = tuple[str, float, str, str, str]
 """(date "YYYY-MM-DD HH:MM:SS" UTC, timestamp in ms, logger name, level name, message)."""
 
@@ -67,15 +71,16 @@ class SecretRedactor(logging.Filter):
             self._pattern = None
 
     def redact(self, text: str) -> str:
-        """`text` with every registered secret replaced."""
+        """`text` with every registered secret and every URL token parameter replaced."""
+        text = _TOKEN_PARAM.sub(rf"\1{REDACTED}", text)
         pattern = self._pattern
         return pattern.sub(REDACTED, text) if pattern is not None else text
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Redact the record in place; never drops it."""
-        if self._pattern is None:
-            return True
         message = record.getMessage()
+        if self._pattern is None and "token=" not in message and not record.exc_info:
+            return True
         record.msg = self.redact(message)
         record.args = None
         if record.exc_info and not record.exc_text:
@@ -197,3 +202,5 @@ def setup_logging(
         logging.getLogger(name).setLevel(third_party)
     access_level = logging.INFO if access_log else max(third_party, logging.WARNING)
     logging.getLogger(ACCESS_LOGGER).setLevel(access_level)
+    # uvicorn.error logs every WebSocket connect (with its URL) at INFO: request-level noise.
+    logging.getLogger("uvicorn.error").setLevel(access_level)

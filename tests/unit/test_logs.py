@@ -159,3 +159,14 @@ def test_setup_logging_twice_does_not_duplicate_handlers(
     logging.getLogger("tradewind.file").info("to the file")
     rotating.flush()
     assert " - tradewind.file - INFO - to the file" in (tmp_path / "logs" / "bot.log").read_text()
+
+
+def test_url_tokens_are_masked_even_when_not_registered() -> None:
+    buffer = LogBuffer()
+    setup_logging(0, None, buffer, redactor=SecretRedactor())
+    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJpZGVudGl0eSI6e319.c2lnbmF0dXJl"
+    logging.getLogger("uvicorn.error").warning('"WebSocket /api/v1/message/ws?token=%s" 403', jwt)
+    logging.getLogger("tradewind.test").info("GET /x?a=1&token=%s&b=2", jwt)
+    text = " ".join(entry[4] for entry in buffer.records(None))
+    assert jwt not in text
+    assert "token=***" in text

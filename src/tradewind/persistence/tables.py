@@ -90,6 +90,7 @@ trades = Table(
     Column("interest_rate", Float, nullable=False, default=0.0),
     Column("liquidation_price", Float),
     Column("exit_timeout_count", Integer, nullable=False, default=0, server_default="0"),
+    sqlite_autoincrement=True,  # a deleted trade's id is never given to a new trade
 )
 
 orders = Table(
@@ -124,6 +125,7 @@ orders = Table(
     Column("ft_cancel_reason", String(255)),
     UniqueConstraint("client_order_id"),
     UniqueConstraint("ft_pair", "order_id"),
+    sqlite_autoincrement=True,
 )
 
 pairlocks = Table(

@@ -120,6 +120,7 @@ def upgrade() -> None:
         sa.Column("interest_rate", sa.Float(), nullable=False),
         sa.Column("liquidation_price", sa.Float(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_trades")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("trades", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_trades_close_date"), ["close_date"], unique=False)
@@ -172,6 +173,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_orders")),
         sa.UniqueConstraint("client_order_id", name=op.f("uq_orders_client_order_id")),
         sa.UniqueConstraint("ft_pair", "order_id", name=op.f("uq_orders_ft_pair_order_id")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_orders_ft_is_open"), ["ft_is_open"], unique=False)
