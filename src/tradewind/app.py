@@ -56,6 +56,7 @@ from tradewind.logs import LogBuffer
 from tradewind.persistence.database import Database
 from tradewind.persistence.repositories import KeyValueRepository
 from tradewind.services.context import BotContext
+from tradewind.services.wallet_history import WalletSnapshotter
 from tradewind.signals.consumer import ExternalMessageConsumer
 from tradewind.signals.hub import HubSource, MessageHub
 from tradewind.signals.payloads import MessageFormatter
@@ -127,8 +128,13 @@ class Application:
         self.db.dispose()
 
 
-def build(loaded: LoadedConfig, *, clock: Clock | None = None) -> Application:
-    """Create every component of a trading bot from a loaded configuration."""
+def build(
+    loaded: LoadedConfig, *, clock: Clock | None = None, log_buffer: LogBuffer | None = None
+) -> Application:
+    """Create every component of a trading bot from a loaded configuration.
+
+    `log_buffer` is the in-memory log the API serves (`/logs`); one is made when not given.
+    """
     config = loaded.config
     if not config.strategy:
         raise ConfigError(
@@ -143,7 +149,7 @@ def build(loaded: LoadedConfig, *, clock: Clock | None = None) -> Application:
     check_effective_config(config)
     clock, exchange = _build_exchange(config, settings, session, clock)
     candles = CandleCache(max_candles=max(1000, settings.startup_candle_count + 100))
-    return _assemble(
+    app = _assemble(
         loaded=loaded,
         db=db,
         session=session,
@@ -154,6 +160,9 @@ def build(loaded: LoadedConfig, *, clock: Clock | None = None) -> Application:
         settings=settings,
         candles=candles,
     )
+    app.extras["log_buffer"] = log_buffer or LogBuffer()
+    app.events.subscribe(WalletSnapshotter(app.context()))
+    return app
 
 
 def _assemble(

@@ -50,8 +50,7 @@ async def _serve(
         redactor.register(*secret_values(loaded.config))
         for warning in loaded.warnings:
             log.warning(warning)
-        app = build(loaded)
-        app.extras["log_buffer"] = buffer
+        app = build(loaded, log_buffer=buffer)
         app.extras["reload"] = lambda: load(args, RunMode.DRY_RUN)
         log_trade_events(app.events)
         _attach_api(app)
