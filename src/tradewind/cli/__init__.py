@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from tradewind import __version__
-from tradewind.cli import data_commands, trade, utility
+from tradewind.cli import data_commands, trade, utility, webserver
 from tradewind.errors import TradewindError
 
 
@@ -19,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-V", "--version", action="version", version=f"tradewind {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     trade.register(commands)
+    webserver.register(commands)
     utility.register(commands)
     data_commands.register(commands)
     return parser

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import signal
 import sys
@@ -51,6 +52,9 @@ async def _serve(
         for warning in loaded.warnings:
             log.warning(warning)
         app = build(loaded, log_buffer=buffer)
+        # Everything built so far lives as long as the bot: keep it out of the collector's
+        # full passes, which otherwise pause the event loop for 100 ms+ under load.
+        gc.freeze()
         app.extras["reload"] = lambda: load(args, RunMode.DRY_RUN)
         log_trade_events(app.events)
         _attach_api(app)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from tradewind.domain.enums import OrderType, SignalDirection
 from tradewind.schemas.trades import TradeSchema
@@ -46,7 +46,9 @@ class DeleteTrade(BaseModel):
 
 
 class ForceEnterPayload(BaseModel):
-    """``POST /forceenter`` and ``/forcebuy`` body (§5.8)."""
+    """``POST /forceenter`` and ``/forcebuy`` body (§5.8). NaN/Infinity are refused (422)."""
+
+    model_config = ConfigDict(allow_inf_nan=False)
 
     pair: str
     side: SignalDirection = SignalDirection.LONG
@@ -59,6 +61,8 @@ class ForceEnterPayload(BaseModel):
 
 class ForceExitPayload(BaseModel):
     """``POST /forceexit`` and ``/forcesell`` body (§5.9); ``tradeid`` may be ``"all"``."""
+
+    model_config = ConfigDict(allow_inf_nan=False)
 
     tradeid: int | str
     ordertype: OrderType | None = None

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AwareDatetime, BaseModel, Field
 
 from tradewind.schemas.dates import DateText
 
@@ -119,3 +119,18 @@ class MarketResponse(BaseModel):
 
     markets: dict[str, MarketModel]
     exchange_id: str
+
+
+class PairListInfo(BaseModel):
+    """One handler of ``GET /pairlists/available`` (§12)."""
+
+    name: str
+    description: str
+    is_pairlist_generator: bool
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class PairListsAvailable(BaseModel):
+    """``GET /pairlists/available``."""
+
+    pairlists: list[PairListInfo]

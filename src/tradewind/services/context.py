@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from tradewind.config import BotConfig
@@ -14,6 +15,7 @@ from tradewind.engine.analyzer import Analyzer
 from tradewind.engine.bot import TradingEngine
 from tradewind.errors import InvalidRequest
 from tradewind.exchange.port import Exchange
+from tradewind.exchange.simulated import packaged_data_dir
 from tradewind.logs import LogBuffer
 from tradewind.persistence.database import Database
 from tradewind.strategy.interface import IStrategy
@@ -50,6 +52,18 @@ class BotContext:
     cache: dict[str, Any] = field(default_factory=dict)
     """Per-bot memo of derived views (keyed by the engine's revision counters)."""
     extras: dict[str, Callable[..., Any]] = field(default_factory=dict)
+
+    def candle_sources(self) -> list[tuple[Path, str]]:
+        """Where stored candles are read from, in order, as (directory, file format).
+
+        The data directory first; on the simulated exchange also the packaged sample market
+        it replays, so historic charts work on a fresh install.
+        """
+        sources = [(self.config.effective_datadir(), str(self.config.dataformat_ohlcv))]
+        simulation = self.config.exchange.simulation
+        if self.config.exchange.is_simulated and simulation.source != "generate":
+            sources.append((packaged_data_dir(), "feather"))
+        return sources
 
     def require_engine(self) -> TradingEngine:
         if self.engine is None:

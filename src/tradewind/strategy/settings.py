@@ -343,10 +343,13 @@ def resolve_settings(strategy: Any, config: Any) -> StrategySettings:
     `config` is the bot config object (pydantic model with these attribute names; sub-sections
     may be models or dicts) or a plain mapping. Raises ConfigError naming the offending key.
     """
-    values = _typed_values(_raw_values(strategy, config))
+    raw = _raw_values(strategy, config)
+    values = _typed_values(raw)
     for key in SETTING_KEYS:
         setattr(strategy, key, values[key])
-        _write_config(config, key, _config_form(key, values[key]))
+        # stake_amount goes back as written (100 stays 100): show_config echoes it as text.
+        written = raw[key] if key == "stake_amount" else _config_form(key, values[key])
+        _write_config(config, key, written)
     frozen = dict(values)
     frozen["minimal_roi"] = tuple(values["minimal_roi"].items())
     for key in ("order_types", "order_time_in_force", "unfilledtimeout"):

@@ -19,13 +19,13 @@ class FollowerStrategy(IStrategy):
     process_only_new_candles = False
     startup_candle_count = 0
 
-    minimal_roi = {"0": 0.05, "30": 0.03, "60": 0.015, "120": 0.0}  # noqa: RUF012
+    minimal_roi = {"0": 0.05, "30": 0.03, "60": 0.015, "120": 0.0}
     stoploss = -0.10
 
     buy_rsi = IntParameter(10, 40, default=30, space="buy")
     sell_rsi = IntParameter(60, 90, default=70, space="sell")
 
-    _columns_to_expect = ["rsi_default", "tema_default", "bb_middleband_default"]  # noqa: RUF012
+    _columns_to_expect = ["rsi_default", "tema_default", "bb_middleband_default"]
 
     def populate_indicators(self, dataframe: DataFrame, metadata: dict[str, Any]) -> DataFrame:
         pair = metadata["pair"]

@@ -18,14 +18,14 @@ class LeaderStrategy(IStrategy):
     timeframe = "5m"
     startup_candle_count = 30
 
-    minimal_roi = {"0": 0.05, "30": 0.03, "60": 0.015, "120": 0.0}  # noqa: RUF012
+    minimal_roi = {"0": 0.05, "30": 0.03, "60": 0.015, "120": 0.0}
     stoploss = -0.10
     trailing_stop = False
 
     buy_rsi = IntParameter(10, 40, default=30, space="buy")
     sell_rsi = IntParameter(60, 90, default=70, space="sell")
 
-    plot_config = {  # noqa: RUF012
+    plot_config = {
         "main_plot": {
             "tema": {"color": "orange"},
             "bb_upperband": {"color": "grey"},

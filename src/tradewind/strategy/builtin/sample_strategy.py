@@ -21,7 +21,7 @@ class SampleStrategy(IStrategy):
     # RSI and the bands settle within ~50 candles; TEMA(9) needs 25; keep a safe margin.
     startup_candle_count = 100
 
-    minimal_roi = {"0": 0.06, "60": 0.035, "180": 0.02, "480": 0.0}  # noqa: RUF012
+    minimal_roi = {"0": 0.06, "60": 0.035, "180": 0.02, "480": 0.0}
     stoploss = -0.10
     trailing_stop = True
     trailing_stop_positive = 0.01
@@ -37,15 +37,15 @@ class SampleStrategy(IStrategy):
     buy_bb_ratio = DecimalParameter(0.0, 0.5, default=0.25, decimals=2, space="buy")
     sell_rsi = IntParameter(55, 85, default=62, space="sell")
 
-    order_types = {  # noqa: RUF012
+    order_types = {
         "entry": "limit",
         "exit": "limit",
         "stoploss": "market",
         "stoploss_on_exchange": False,
     }
-    order_time_in_force = {"entry": "GTC", "exit": "GTC"}  # noqa: RUF012
+    order_time_in_force = {"entry": "GTC", "exit": "GTC"}
 
-    plot_config = {  # noqa: RUF012
+    plot_config = {
         "main_plot": {
             "tema": {"color": "orange"},
             "bb_upperband": {"color": "grey"},
