@@ -21,9 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.botconfig import SHARED_OHLCV, bot_config, loaded  # noqa: E402
-from tradewind.app import build  # noqa: E402
-from tradewind.domain.clock import ManualClock  # noqa: E402
+from tests.botconfig import SHARED_OHLCV, bot_config, loaded
+
+from tradewind.app import build
+from tradewind.domain.clock import ManualClock
 
 REPLAYED = [p.name.split("-")[0].replace("_", "/") for p in sorted(SHARED_OHLCV.glob("*.feather"))]
 
