@@ -81,13 +81,17 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, nargs="+", default=[10, 100])
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores; {args.iterations} iterations, 1 new candle each\n")
-    print(f"{'pairs':>6} {'loop mean':>10} {'close→decision p50':>19} {'p95':>8} {'max':>8} "
-          f"{'analysis':>9}")  # fmt: skip
+    print(
+        f"{'pairs':>6} {'loop mean':>10} {'close→decision p50':>19} {'p95':>8} {'max':>8} "
+        f"{'analysis':>9}"
+    )
     for count in args.pairs:
         with tempfile.TemporaryDirectory() as tmp:
             r = asyncio.run(measure(count, args.iterations, Path(tmp)))
-        print(f"{r['pairs']:>6} {r['tick_mean']:>9.3f}s {r['tick_p50']:>18.3f}s "
-              f"{r['tick_p95']:>7.3f}s {r['tick_max']:>7.3f}s {r['analysis_mean']:>8.3f}s")  # fmt: skip
+        print(
+            f"{r['pairs']:>6} {r['tick_mean']:>9.3f}s {r['tick_p50']:>18.3f}s "
+            f"{r['tick_p95']:>7.3f}s {r['tick_max']:>7.3f}s {r['analysis_mean']:>8.3f}s"
+        )
     print("\nclose→decision = one iteration right after a candle closes: fetch the new candle,")
     print("analyse every pair, sync orders, decide exits and entries (aim: < 1 s for 100 pairs).")
 
