@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import freqtrade_client  # the real client package: a dev dependency
 import pytest
 
 from tests.integration.api.botprocess import LiveBot, wait_for
-
-freqtrade_client = pytest.importorskip("freqtrade_client")
 
 
 @pytest.fixture(scope="module")

@@ -284,7 +284,8 @@ def test_bad_input_is_answered_4xx(live_bot: LiveBot) -> None:
 
 
 def test_the_message_websocket_wants_a_token(live_bot: LiveBot) -> None:
-    websockets = pytest.importorskip("websockets.sync.client")
+    from websockets.sync import client as websockets
+
     url = live_bot.base.replace("http://", "ws://") + "/api/v1/message/ws"
     with pytest.raises(Exception, match=r"403|rejected|1008"):
         websockets.connect(url, open_timeout=5).close()

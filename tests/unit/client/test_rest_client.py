@@ -338,7 +338,8 @@ SAME_AS_FREQTRADE_CLIENT: list[tuple[Call, Callable[[Any], Any]]] = [
 def test_requests_match_what_freqtrade_client_sends(
     ours: Call, theirs: Callable[[Any], Any]
 ) -> None:
-    ft_client = pytest.importorskip("freqtrade_client")
+    import freqtrade_client as ft_client
+
     with recording_server() as (url, recorder):
         ours(TradewindClient(url, USER, PASSWORD))
         theirs(ft_client.FtRestClient(url, USER, PASSWORD))

@@ -237,6 +237,5 @@ def test_the_shared_real_data_loads(shared_ohlcv: Path) -> None:
 @pytest.fixture
 def shared_ohlcv() -> Path:
     path = Path(__file__).resolve().parents[4] / "shared" / "data" / "ohlcv"
-    if not path.is_dir():
-        pytest.skip("../shared/data/ohlcv is not beside the clone")
+    assert path.is_dir(), f"the shared market data must lie beside the clone: {path}"
     return path
