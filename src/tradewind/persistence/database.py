@@ -12,6 +12,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -33,10 +34,21 @@ class Database:
 
     def migrate(self) -> None:
         """Bring the schema to the newest revision (creates it in an empty database)."""
-        with self.engine.begin() as connection:
-            config = alembic_config(self.url)
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        try:
+            with self.engine.begin() as connection:
+                config = alembic_config(self.url)
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        except OperationalError as exc:
+            reason = str(exc.orig) if exc.orig is not None else str(exc)
+            raise ConfigError(
+                f"db_url: cannot open the database {self.safe_url}: {reason}"
+            ) from exc
+
+    @property
+    def safe_url(self) -> str:
+        """The URL with any password hidden (for messages)."""
+        return make_url(self.url).render_as_string(hide_password=True)
 
     def schema_revision(self) -> str | None:
         with self.engine.connect() as connection:

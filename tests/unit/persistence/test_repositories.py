@@ -87,3 +87,13 @@ def test_migrate_is_idempotent_and_records_revision(tmp_path: Path) -> None:
     db = Database(url)
     db.migrate()
     assert db.schema_revision() == "0002"
+
+
+def test_an_unopenable_database_is_a_clear_config_error(tmp_path: Path) -> None:
+    import pytest
+
+    from tradewind.errors import ConfigError
+
+    db = Database(f"sqlite:///{tmp_path / 'missing-dir' / 'db.sqlite'}")
+    with pytest.raises(ConfigError, match=r"db_url: cannot open the database sqlite:///.*missing"):
+        db.migrate()
