@@ -96,6 +96,22 @@ class LoopBoundExchange:
             self.inner.create_order(pair, side, order_type, amount, price, client_order_id)
         )
 
+    @property
+    def supports_stoploss_orders(self) -> bool:
+        return self.inner.supports_stoploss_orders
+
+    async def create_stoploss_order(
+        self,
+        pair: str,
+        amount: Decimal,
+        stop_price: Decimal,
+        limit_price: Decimal,
+        client_order_id: str,
+    ) -> OrderUpdate:
+        return await self._thread.run_async(
+            self.inner.create_stoploss_order(pair, amount, stop_price, limit_price, client_order_id)
+        )
+
     async def fetch_order(self, order_id: str, pair: str) -> OrderUpdate:
         return await self._thread.run_async(self.inner.fetch_order(order_id, pair))
 

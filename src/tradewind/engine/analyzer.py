@@ -96,9 +96,15 @@ class Analyzer:
 
     def _log_failure(self, pair: str, exc: StrategyError) -> None:
         message = str(exc.cause)
-        if self._failed.get(pair) != message:
-            self._failed[pair] = message
+        previous = self._failed.get(pair)
+        self._failed[pair] = message
+        if previous is None:
             log.warning("Strategy error on %s, skipping it for this candle: %s", pair, message)
+        elif previous != message:
+            # Once per failing streak, not once per message: messages that depend on the data
+            # (a shortened frame's last close, a value in an exception) change from candle to
+            # candle and were logged again each time.
+            log.debug("Strategy error on %s, still skipping it: %s", pair, message)
 
     def get(
         self, pair: str, timeframe: str | None = None, candle_type: str | None = None

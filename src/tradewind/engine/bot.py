@@ -29,6 +29,7 @@ from tradewind.domain.events import (
     WhitelistChanged,
 )
 from tradewind.domain.money import ZERO, to_decimal
+from tradewind.domain.order import STOPLOSS
 from tradewind.domain.timeframes import timeframe_to_next_date, timeframe_to_seconds
 from tradewind.domain.trade import Trade
 from tradewind.engine.analyzer import Analyzer
@@ -134,6 +135,7 @@ class TradingEngine:
             kv.set(BOT_START_KEY, datetime.now(UTC).isoformat())
         parts.session.commit()
         parts.runner.bot_start()
+        parts.exits.stops.announce()
         self._announce_startup()
 
     def _announce_startup(self) -> None:
@@ -442,7 +444,8 @@ class TradingEngine:
     async def cancel_all_open_orders(self) -> None:
         now = self.now()
         for trade in list(self.open_trades):
-            for order in list(trade.open_orders):
+            # stop orders stay: they protect the trades while the bot is stopped
+            for order in [o for o in trade.open_orders if o.ft_order_side != STOPLOSS]:
                 await self.parts.orders.cancel(trade, order, "cancelled on bot stop", now)
         self._refresh_open_trades()
 

@@ -100,8 +100,12 @@ def evaluate(
     exit_signal: bool,
     exit_tag: str | None,
     custom_exit: str | None,
+    bot_stoploss: bool = True,
 ) -> ExitCheck | None:
-    """The first applicable exit in the order: signal/custom → stoploss → ROI → trailing."""
+    """The first applicable exit in the order: signal/custom → stoploss → ROI → trailing.
+
+    `bot_stoploss` False: a stop order on the exchange sells at the stop, the bot does not.
+    """
     checks: list[ExitCheck] = []
     signal = _signal_exit(
         rules,
@@ -113,7 +117,7 @@ def evaluate(
     )
     if signal is not None:
         checks.append(signal)
-    stop = stoploss_hit(trade, rules, rate)
+    stop = stoploss_hit(trade, rules, rate) if bot_stoploss else None
     if stop is not None and stop.exit_type == ExitType.STOP_LOSS:
         checks.append(stop)
     minutes = (now - trade.open_date).total_seconds() / 60

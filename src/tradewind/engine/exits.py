@@ -15,6 +15,7 @@ from tradewind.engine.analyzer import Analyzer
 from tradewind.engine.exit_rules import ExitCheck, ExitRules, evaluate, update_stoploss
 from tradewind.engine.order_manager import OrderManager
 from tradewind.engine.pricing import Pricing
+from tradewind.engine.stoploss_orders import StoplossOrders, StoplossOrderSettings
 from tradewind.errors import ExchangeError
 from tradewind.exchange.port import Exchange
 
@@ -34,7 +35,8 @@ class ExitSettings:
 
 
 class ExitManager:
-    """Evaluates every open trade's exits and places the exit orders."""
+    """Evaluates every open trade's exits and places the exit orders; with
+    `stoploss_on_exchange`, keeps each trade's stop order on the exchange (`stops`)."""
 
     def __init__(
         self,
@@ -45,6 +47,7 @@ class ExitManager:
         orders: OrderManager,
         exchange: Exchange,
         settings: ExitSettings,
+        stops: StoplossOrders | None = None,
     ) -> None:
         self.runner = runner
         self.analyzer = analyzer
@@ -52,6 +55,11 @@ class ExitManager:
         self.orders = orders
         self.exchange = exchange
         self.settings = settings
+        self.stops = stops or StoplossOrders(
+            orders=orders,
+            exchange=exchange,
+            settings=StoplossOrderSettings.from_order_types(settings.order_types),
+        )
 
     async def run(self, open_trades: list[Trade], now: datetime) -> None:
         for trade in list(open_trades):
@@ -66,6 +74,8 @@ class ExitManager:
             self.orders.session.commit()  # stoploss moves and extremes
             if check is not None:
                 await self.exit(trade, check, rate=rate, now=now)
+            else:
+                await self.stops.maintain(trade, now)
 
     async def emergency_exits(self, open_trades: list[Trade], now: datetime) -> None:
         """Market-exit trades whose exit orders timed out too often (`exit_timeout_count`)."""
@@ -125,6 +135,7 @@ class ExitManager:
             exit_signal=exit_signal,
             exit_tag=exit_tag,
             custom_exit=custom_exit,
+            bot_stoploss=not self.stops.guards(trade),  # never two exits at the stop
         )
 
     async def exit(
@@ -181,6 +192,8 @@ class ExitManager:
             if partial and check.exit_type != ExitType.FORCE_EXIT
             else check.reason
         )
+        if not await self.stops.clear(trade, now):
+            return False  # its stop order sold the trade, or may still be live
         placed = await self.orders.place_exit(
             trade,
             amount=exit_amount,

@@ -12,76 +12,34 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime
 from decimal import Decimal
-from typing import Protocol
 
 from sqlalchemy.orm import Session
 
 from tradewind.domain.clock import Clock
-from tradewind.domain.enums import OrderStatus
+from tradewind.domain.enums import ExitType, OrderStatus
 from tradewind.domain.events import EventBus, TradeEvent
-from tradewind.domain.order import ENTRY, EXIT, Order, OrderTransitionError, OrderUpdate
+from tradewind.domain.order import (
+    ENTRY,
+    EXIT,
+    STOPLOSS,
+    Order,
+    OrderTransitionError,
+    OrderUpdate,
+)
 from tradewind.domain.trade import Trade
+from tradewind.engine.order_requests import EntryRequest, OrderCallbacks, Timeouts
 from tradewind.errors import ExchangeError, ExchangeUnavailable, OrderNotFound
-from tradewind.exchange.port import Exchange
+from tradewind.exchange.port import STOP_LOSS_LIMIT, Exchange
+
+__all__ = ["EntryRequest", "OrderCallbacks", "OrderManager", "Timeouts"]
 
 log = logging.getLogger(__name__)
 
 # Lookups of an unacknowledged order before we conclude the exchange never received it.
 NEVER_PLACED_AFTER_LOOKUPS = 3
-
-
-class OrderCallbacks(Protocol):
-    """Strategy hooks around orders (the engine wires the strategy runner in)."""
-
-    def order_filled(self, trade: Trade, order: Order, now: datetime) -> None: ...
-
-    def check_entry_timeout(self, trade: Trade, order: Order, now: datetime) -> bool: ...
-
-    def check_exit_timeout(self, trade: Trade, order: Order, now: datetime) -> bool: ...
-
-
-@dataclass(frozen=True)
-class Timeouts:
-    """`unfilledtimeout`: how long an order may stay unfilled before it is cancelled."""
-
-    entry: timedelta | None = None
-    exit: timedelta | None = None
-    exit_timeout_count: int = 0
-
-    @classmethod
-    def from_config(cls, section: object) -> Timeouts:
-        if not section:
-            return cls()
-        data = dict(section) if isinstance(section, Mapping) else section.model_dump()  # type: ignore[attr-defined]
-        unit = data.get("unit") or "minutes"
-        scale = 60 if unit == "minutes" else 1
-
-        def span(value: float | None) -> timedelta | None:
-            return None if value is None else timedelta(seconds=float(value) * scale)
-
-        return cls(
-            entry=span(data.get("entry")),
-            exit=span(data.get("exit")),
-            exit_timeout_count=int(data.get("exit_timeout_count") or 0),
-        )
-
-
-@dataclass(frozen=True)
-class EntryRequest:
-    pair: str
-    amount: Decimal
-    rate: Decimal
-    order_type: str
-    enter_tag: str | None
-    stake_currency: str
-    base_currency: str
-    fee_rate: Decimal
-    amount_precision: float | None = None
-    price_precision: float | None = None
 
 
 class OrderManager:
@@ -179,6 +137,28 @@ class OrderManager:
             self._apply(trade, order, update)
         return None if order.status == OrderStatus.CANCELED and not order.filled else order
 
+    async def place_stoploss(
+        self, trade: Trade, *, stop: Decimal, limit: Decimal, now: datetime
+    ) -> Order | None:
+        """Rest a stop-limit sell for the trade's whole amount on the exchange (committed first,
+        like every order); its fill closes the trade as "stoploss_on_exchange"."""
+        order = self._new_order(
+            trade,
+            side=STOPLOSS,
+            order_type=STOP_LOSS_LIMIT,
+            amount=trade.amount,
+            rate=stop,
+            tag=ExitType.STOPLOSS_ON_EXCHANGE.value,
+            now=now,
+        )
+        order.side = trade.exit_side
+        order.price = limit  # what we ask for; the exchange's answer replaces it
+        self.session.commit()
+        update = await self._place(trade, order, now)
+        if update is not None:
+            self._apply(trade, order, update)
+        return order if order.ft_is_open or order.filled else None
+
     def _new_order(
         self,
         trade: Trade,
@@ -213,16 +193,8 @@ class OrderManager:
         sync to look up by client id) or the exchange refused the order (booked as never
         placed).
         """
-        price = order.ft_price if order.order_type == "limit" else None
         try:
-            return await self.exchange.create_order(
-                trade.pair,
-                order.side,
-                order.order_type,
-                order.ft_amount,
-                price,
-                order.client_order_id,
-            )
+            return await self._send(trade, order)
         except ExchangeUnavailable as exc:
             log.warning(
                 "Placing %s order for %s timed out (%s); will look it up.",
@@ -238,6 +210,20 @@ class OrderManager:
             order.mark_never_placed(now)
             self._after_finish(trade, order, reason=f"order refused: {exc}", publish=False)
             return None
+
+    async def _send(self, trade: Trade, order: Order) -> OrderUpdate:
+        if order.ft_order_side == STOPLOSS:  # ft_price is the stop, price the limit below it
+            return await self.exchange.create_stoploss_order(
+                trade.pair,
+                order.ft_amount,
+                order.ft_price,
+                order.price or order.ft_price,
+                order.client_order_id,
+            )
+        price = order.ft_price if order.order_type == "limit" else None
+        return await self.exchange.create_order(
+            trade.pair, order.side, order.order_type, order.ft_amount, price, order.client_order_id
+        )
 
     # -- following ---------------------------------------------------------------------------
     async def sync(self, trades: list[Trade], now: datetime) -> None:
@@ -291,6 +277,8 @@ class OrderManager:
         return None
 
     def _timed_out(self, trade: Trade, order: Order, now: datetime) -> bool:
+        if order.ft_order_side == STOPLOSS:  # it rests until the market reaches it
+            return False
         limit = self.timeouts.entry if order.is_entry else self.timeouts.exit
         if limit is not None and now - order.order_date >= limit:
             return True
@@ -340,15 +328,21 @@ class OrderManager:
     ) -> None:
         was_open = order.ft_is_open
         newly_filled = order.apply_update(update, trade.base_currency)
+        if newly_filled > 0 and order.ft_order_side == STOPLOSS:
+            trade.exit_reason = order.ft_order_tag  # the exchange's stop sold, not the bot
         self._pending_lookups.pop(order.client_order_id, None)
         trade.recalculate()
         if newly_filled > 0:
             self.callbacks.order_filled(trade, order, self.clock.now())
+        if was_open and not order.ft_is_open and order.status != OrderStatus.CLOSED:
+            # The order's end and its consequence (an unfilled entry removes its trade) are one
+            # unit of work, committed by _after_finish: committed apart, a kill between the two
+            # left an open trade that never held a position, stuck in a slot for good.
+            self._after_finish(trade, order, reason=cancel_reason or "cancelled on exchange")
+            return
         self.session.commit()
         self._publish_fill_if_done(trade, order, was_open=was_open, newly_filled=newly_filled)
-        if was_open and not order.ft_is_open and order.status != OrderStatus.CLOSED:
-            self._after_finish(trade, order, reason=cancel_reason or "cancelled on exchange")
-        elif not trade.is_open:
+        if not trade.is_open:
             self._closed(trade)
 
     def _publish_fill_if_done(
@@ -367,7 +361,8 @@ class OrderManager:
     ) -> None:
         """An order ended without filling completely (cancelled, expired, rejected)."""
         trade.recalculate()
-        if publish:
+        # a stop replaced or cleared for another exit is bookkeeping, not a cancelled exit
+        if publish and order.ft_order_side != STOPLOSS:
             kind = "entry_cancel" if order.is_entry else "exit_cancel"
             self._publish(kind, trade, order, None, reason=reason)
         if not order.is_entry and trade.is_open and order.filled == 0:

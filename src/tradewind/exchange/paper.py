@@ -12,6 +12,10 @@ Fill rules (all money Decimal, fees in quote currency = cost × rate):
   strict rule errs on the side of fewer fills.
 * Per check a resting order fills at most `fill_share` of the base volume traded in the checked
   interval, so big orders fill over several candles.
+* A stop-limit sell rests untriggered until the price trades at or below its stop; the market
+  was at the stop then, so it fills there as taker (its limit lies below). What that check
+  cannot fill rests as a limit sell at its limit price. Like Binance, the broker refuses a stop
+  the last price has already reached ("would trigger immediately").
 
 Orders are matched lazily: whenever one is fetched or cancelled, the traded range from its last
 check up to now is applied first, so no background task is needed.
@@ -28,12 +32,11 @@ from decimal import Decimal
 from typing import Protocol
 
 from tradewind.domain.clock import Clock
-from tradewind.domain.enums import OrderStatus
 from tradewind.domain.money import ZERO, round_price, round_to_step, to_decimal
 from tradewind.domain.order import Order, OrderUpdate
 from tradewind.errors import OrderNotFound, OrderRejected, PairNotTradable
 from tradewind.exchange.paper_book import BUY, SELL, BookShape, book_side, walk
-from tradewind.exchange.paper_order import PaperOrder, PaperWallet
+from tradewind.exchange.paper_order import PaperOrder, PaperWallet, adopted_order
 from tradewind.exchange.port import Balance, Market, OrderBook, Ticker
 
 log = logging.getLogger(__name__)
@@ -112,8 +115,7 @@ class PaperBroker:
     ) -> OrderUpdate:
         """Validate, round to the market's steps, then fill what is marketable at once."""
         market = self._market(pair)
-        if client_order_id in self._by_client_id:
-            raise OrderRejected(f"{pair}: duplicate client order id {client_order_id}")
+        self._check_new_client_id(pair, client_order_id)
         side, order_type = _checked_kind(pair, side, order_type, price)
         now = self._clock.now()
         ticker = await self._feed.ticker(pair)
@@ -151,6 +153,43 @@ class PaperBroker:
         self._register(order)
         self._fill(order, fill.amount, fill.cost, market.taker_fee, now)
         return order.snapshot()
+
+    async def create_stoploss_order(
+        self,
+        pair: str,
+        amount: Decimal,
+        stop_price: Decimal,
+        limit_price: Decimal,
+        client_order_id: str,
+    ) -> OrderUpdate:
+        """Rest a stop-limit sell until the price trades at or below `stop_price` (`_match`)."""
+        market = self._market(pair)
+        self._check_new_client_id(pair, client_order_id)
+        amount = _on_grid(round_to_step(amount, market.amount_step), market.amount_step)
+        stop = _on_grid(round_price(stop_price, market.price_step), market.price_step)
+        limit = _on_grid(round_price(limit_price, market.price_step), market.price_step)
+        if not 0 < limit <= stop:
+            raise OrderRejected(f"{pair}: a stop-limit sell needs 0 < limit <= stop, "
+                                f"got limit {limit} and stop {stop}")  # fmt: skip
+        _check_minimums(market, amount, limit)
+        ticker = await self._feed.ticker(pair)
+        if to_decimal(ticker.last) <= stop:
+            raise OrderRejected(
+                f"{pair}: stop price {stop} would trigger immediately (last {ticker.last})"
+            )
+        now = self._clock.now()
+        order = PaperOrder(
+            order_id=f"paper-{uuid.uuid4().hex[:20]}", client_order_id=client_order_id,
+            pair=pair, base=market.base, quote=market.quote, side=SELL, order_type="limit",
+            amount=amount, price=limit, created=now, checked_until=now, stop_price=stop,
+        )  # fmt: skip
+        self._require_funds(order, market, ZERO)
+        self._register(order)
+        return order.snapshot()
+
+    def _check_new_client_id(self, pair: str, client_order_id: str) -> None:
+        if client_order_id in self._by_client_id:
+            raise OrderRejected(f"{pair}: duplicate client order id {client_order_id}")
 
     def _register(self, order: PaperOrder) -> None:
         self._orders[order.order_id] = order
@@ -242,12 +281,29 @@ class PaperBroker:
         traded = await self._feed.trading_range(order.pair, since, now)
         if traded is None or traded.base_volume <= 0:
             return
+        cap = round_to_step(to_decimal(traded.base_volume * self._fill_share), market.amount_step)
+        if order.awaits_trigger:
+            self._trigger(order, market, traded, cap, now)
+            return
         crossed = traded.low < order.price if order.side == BUY else traded.high > order.price
         if not crossed:
             return
-        cap = round_to_step(to_decimal(traded.base_volume * self._fill_share), market.amount_step)
         amount = min(order.remaining, cap)
         self._fill(order, amount, amount * order.price, market.maker_fee, now)
+
+    def _trigger(
+        self, order: PaperOrder, market: Market, traded: TradingRange, cap: Decimal, now: datetime
+    ) -> None:
+        """A stop the price reached fills at the stop (or the best price traded since, if the
+        market never came back up to it) as taker, as long as that is not below its limit."""
+        stop, limit = order.stop_price, order.price
+        if stop is None or limit is None or traded.low > stop:
+            return
+        order.triggered = True
+        price = min(stop, round_price(to_decimal(traded.high), market.price_step))
+        if price >= limit:
+            amount = min(order.remaining, cap)
+            self._fill(order, amount, amount * price, market.taker_fee, now)
 
     async def _fill_at_market(self, order: PaperOrder, market: Market, now: datetime) -> None:
         """An adopted market order (its process died before it was booked) fills now."""
@@ -285,43 +341,17 @@ class PaperBroker:
 
     # -- restart ------------------------------------------------------------------------------
     def adopt_open_orders(self, orders: Sequence[Order]) -> None:
-        """Take over the bot's open orders after a restart.
-
-        Each continues to be matched from its last update (or its order date) on, so fills
-        that would have happened while the bot was down are applied at the next check.
-        Orders the exchange never acknowledged (no order id) are skipped: they were never
-        placed, and the engine finds that out through `fetch_order_by_client_id`.
-        """
+        """Take over the bot's open orders after a restart (see `adopted_order`). Orders the
+        exchange never acknowledged (no order id) are skipped: they were never placed, and the
+        engine finds that out through `fetch_order_by_client_id`."""
         for order in orders:
             if not order.ft_is_open or order.order_id is None or order.order_id in self._orders:
                 continue
-            if order.order_type not in ("limit", "market"):
+            adopted = adopted_order(order, self._markets.get(order.ft_pair))
+            if adopted is None:
                 log.warning("cannot adopt %s order %s", order.order_type, order.order_id)
                 continue
-            market = self._markets.get(order.ft_pair)
-            base, quote = (market.base, market.quote) if market else order.ft_pair.split("/", 1)
-            since = order.order_update_date or order.order_date
-            self._register(
-                PaperOrder(
-                    order_id=order.order_id,
-                    client_order_id=order.client_order_id,
-                    pair=order.ft_pair,
-                    base=base,
-                    quote=quote.split(":", 1)[0],
-                    side=order.side,
-                    order_type=order.order_type,
-                    amount=order.amount if order.amount is not None else order.ft_amount,
-                    price=order.price if order.price is not None else order.ft_price,
-                    created=order.order_date,
-                    checked_until=since,
-                    status=OrderStatus.OPEN,
-                    filled=order.filled,
-                    cost=order.cost,
-                    fee_cost=order.fee_cost,
-                    updated=order.order_update_date,
-                    fill_timestamp=order.order_filled_date,
-                )
-            )
+            self._register(adopted)
 
     def _market(self, pair: str, *, for_lookup: bool = False) -> Market:
         market = self._markets.get(pair)

@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from tradewind.domain.enums import OrderStatus
 from tradewind.domain.money import ZERO
-from tradewind.domain.order import OrderUpdate
+from tradewind.domain.order import Order, OrderUpdate
 from tradewind.errors import InsufficientFunds
-from tradewind.exchange.port import Balance
+from tradewind.exchange.port import STOP_LOSS_LIMIT, Balance, Market
 
 
 @dataclass(eq=False)
@@ -35,10 +35,17 @@ class PaperOrder:
     fee_cost: Decimal = ZERO
     updated: datetime | None = None
     fill_timestamp: datetime | None = None
+    stop_price: Decimal | None = None
+    """A stop order rests untriggered until the market trades at or below this price."""
+    triggered: bool = False
 
     @property
     def remaining(self) -> Decimal:
         return self.amount - self.filled
+
+    @property
+    def awaits_trigger(self) -> bool:
+        return self.stop_price is not None and not self.triggered
 
     @property
     def is_open(self) -> bool:
@@ -80,6 +87,38 @@ class PaperOrder:
             timestamp=self.updated or self.created,
             fill_timestamp=self.fill_timestamp,
         )
+
+
+def adopted_order(order: Order, market: Market | None) -> PaperOrder | None:
+    """The broker-side twin of a bot order the exchange acknowledged (None: a kind the broker
+    cannot hold). It is matched again from its last update on, so fills that would have
+    happened while the bot was down are applied at the next check; a stop that filled a part
+    has triggered already."""
+    if order.order_id is None or order.order_type not in ("limit", "market", STOP_LOSS_LIMIT):
+        return None
+    base, quote = (market.base, market.quote) if market else order.ft_pair.split("/", 1)
+    is_stop = order.order_type == STOP_LOSS_LIMIT  # its ft_price is the stop price
+    return PaperOrder(
+        order_id=order.order_id,
+        client_order_id=order.client_order_id,
+        pair=order.ft_pair,
+        base=base,
+        quote=quote.split(":", 1)[0],
+        side=order.side,
+        order_type="limit" if is_stop else order.order_type,
+        amount=order.amount if order.amount is not None else order.ft_amount,
+        price=order.price if order.price is not None else order.ft_price,
+        created=order.order_date,
+        checked_until=order.order_update_date or order.order_date,
+        status=OrderStatus.OPEN,
+        filled=order.filled,
+        cost=order.cost,
+        fee_cost=order.fee_cost,
+        updated=order.order_update_date,
+        fill_timestamp=order.order_filled_date,
+        stop_price=order.ft_price if is_stop else None,
+        triggered=is_stop and order.filled > 0,
+    )
 
 
 class PaperWallet:

@@ -65,6 +65,8 @@ class Balance:
 
 
 OHLCV_COLUMNS = ("date", "open", "high", "low", "close", "volume")
+STOP_LOSS_LIMIT = "stop_loss_limit"
+"""The order type the bot books for its stop orders (`create_stoploss_order`)."""
 
 
 @runtime_checkable
@@ -109,6 +111,26 @@ class Exchange(Protocol):
     ) -> OrderUpdate:
         """Place an order. Raises OrderRejected (incl. below-minimum amounts), InsufficientFunds,
         ExchangeUnavailable/RateLimited (retry later: look the order up by client id first)."""
+        ...
+
+    @property
+    def supports_stoploss_orders(self) -> bool:
+        """True when `create_stoploss_order` can rest a stop order on this exchange."""
+        ...
+
+    async def create_stoploss_order(
+        self,
+        pair: str,
+        amount: Decimal,
+        stop_price: Decimal,
+        limit_price: Decimal,
+        client_order_id: str,
+    ) -> OrderUpdate:
+        """Rest a stop-limit sell: once the market trades at or below `stop_price` it becomes a
+        limit sell of `amount` at `limit_price`. It is then fetched, found by client id and
+        cancelled like any order. Raises OrderRejected when the exchange takes no stop orders or
+        the stop would trigger at once (the price is already at or below it), and the errors of
+        `create_order` otherwise."""
         ...
 
     async def fetch_order(self, order_id: str, pair: str) -> OrderUpdate: ...

@@ -12,8 +12,11 @@ origClientOrderId), openOrders, allOrders, myTrades and account. Private endpoin
 checked); every request is recorded (`stub.requests`, `stub.private_calls`).
 
 Orders are matched against the path when time advances (`set_time`/`advance`): market orders
-fill at once at the ask/bid, limit orders when the price trades through them; fees are 0.1% of
-the quote value, charged in the quote asset. Faults on demand: see `faults.py`.
+fill at once at the ask/bid, limit orders when the price trades through them, STOP_LOSS_LIMIT
+orders (stopPrice, price, timeInForce) trigger when the price reaches the stop and then fill
+like a limit order (see `account.py`); fees are 0.1% of the quote value, charged in the quote
+asset. `stub.crash(pair, at, factor)` scales a pair's prices from a future candle on (a market
+crash). Faults on demand: see `faults.py`.
 
 In-process (a background thread)::
 

@@ -3,7 +3,11 @@
 Fill rules: a market order fills at once at the ask (buy) or bid (sell); a limit order that is
 marketable when placed fills at once at the touch; a resting limit order fills at its price when
 the path trades strictly through it (buy: low < price, sell: high > price) while time advances.
-Every fill pays 0.1% of its quote value in the quote asset.
+A STOP_LOSS_LIMIT order rests untriggered until the path trades at or beyond its stopPrice (sell:
+at or below, buy: at or above); the path is continuous, so it passed the stop price itself,
+where the order's limit (beyond the stop) was marketable: it fills there as taker, and what is
+left rests as a limit order at its price. Every fill pays 0.1% of its quote value in the quote
+asset.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from tests.stubs.binance_stub.replay import Listing, SymbolRules
+from tests.stubs.binance_stub.replay import Listing, Span, SymbolRules
 
 FEE_RATE = Decimal("0.001")
 ZERO = Decimal(0)
@@ -54,7 +58,7 @@ class StubOrder:
     base: str
     quote_asset: str
     side: str  # BUY / SELL
-    type: str  # LIMIT / MARKET
+    type: str  # LIMIT / MARKET / STOP_LOSS_LIMIT
     price: Decimal | None
     qty: Decimal
     time_ms: int
@@ -64,6 +68,12 @@ class StubOrder:
     executed: Decimal = ZERO
     quote: Decimal = ZERO
     trades: list[StubTrade] = field(default_factory=list)
+    stop_price: Decimal | None = None
+    triggered: bool = False
+
+    @property
+    def awaits_trigger(self) -> bool:
+        return self.stop_price is not None and not self.triggered
 
     @property
     def remaining(self) -> Decimal:
@@ -86,6 +96,10 @@ class OrderRequest:
     qty: Decimal
     price: Decimal | None
     client_order_id: str
+    stop_price: Decimal | None = None
+
+
+_PRICED = ("LIMIT", "STOP_LOSS_LIMIT")
 
 
 class Account:
@@ -127,7 +141,7 @@ class Account:
         rules = listing.rules
         bid, ask = touch
         touch_price = ask if request.side == "BUY" else bid
-        reference = request.price if request.type == "LIMIT" and request.price else touch_price
+        reference = request.price if request.type in _PRICED and request.price else touch_price
         _check_filters(rules, request, reference)
         key = (request.symbol, request.client_order_id)
         previous = self._by_client.get(key)
@@ -143,17 +157,17 @@ class Account:
             quote_asset=rules.quote,
             side=request.side,
             type=request.type,
-            price=request.price if request.type == "LIMIT" else None,
+            price=request.price if request.type in _PRICED else None,
             qty=request.qty,
             time_ms=now_ms,
             checked_ms=now_ms,
             update_ms=now_ms,
+            stop_price=request.stop_price,
         )
         self.orders[order.order_id] = order
         self._by_client[key] = order.order_id
-        marketable = request.type == "MARKET" or (
-            ask <= reference if request.side == "BUY" else bid >= reference
-        )
+        crosses = ask <= reference if request.side == "BUY" else bid >= reference
+        marketable = request.type == "MARKET" or (request.type == "LIMIT" and crosses)
         if marketable:
             self._fill(order, rules, touch_price, partial(), now_ms, maker=False)
             if order.type == "MARKET" and order.is_open:
@@ -172,19 +186,33 @@ class Account:
     def match(
         self, listings: dict[str, Listing], now_ms: int, partial: Callable[[], float | None]
     ) -> None:
-        """Fill resting limit orders the path traded through since their last check."""
+        """Trigger the stops the path reached and fill the resting limit orders it traded
+        through since their last check."""
         for order in list(self.orders.values()):
-            if not order.is_open or order.type != "LIMIT" or now_ms <= order.checked_ms:
+            if not order.is_open or order.type not in _PRICED or now_ms <= order.checked_ms:
                 continue
             listing = listings[order.symbol]
             span = listing.series.span(order.checked_ms, now_ms)
             order.checked_ms = now_ms
             if span is None or order.price is None:
                 continue
+            if order.awaits_trigger:
+                self._trigger(order, listing.rules, span, partial(), now_ms)
+                continue
             price = float(order.price)
             crossed = span.low < price if order.side == "BUY" else span.high > price
             if crossed:
                 self._fill(order, listing.rules, order.price, partial(), now_ms, maker=True)
+
+    def _trigger(
+        self, order: StubOrder, rules: SymbolRules, span: Span, share: float | None, now_ms: int
+    ) -> None:
+        stop = order.stop_price
+        assert stop is not None
+        reached = span.low <= stop if order.side == "SELL" else span.high >= stop
+        if reached:
+            order.triggered = True
+            self._fill(order, rules, stop, share, now_ms, maker=False)
 
     def _fill(
         self,
@@ -252,8 +280,10 @@ class Account:
 def _check_filters(rules: SymbolRules, request: OrderRequest, reference: Decimal) -> None:
     if request.qty < rules.min_qty or request.qty % rules.step != 0:
         raise StubError(400, -1013, "Filter failure: LOT_SIZE")
-    price = request.price
-    if request.type == "LIMIT" and (price is None or price <= 0 or price % rules.tick != 0):
+    prices = [request.price]
+    if request.type == "STOP_LOSS_LIMIT":
+        prices.append(request.stop_price)
+    if request.type in _PRICED and any(p is None or p <= 0 or p % rules.tick for p in prices):
         raise StubError(400, -1013, "Filter failure: PRICE_FILTER")
     if request.qty * reference < rules.min_notional:
         raise StubError(400, -1013, "Filter failure: NOTIONAL")

@@ -10,6 +10,7 @@ POST   /_stub/random_faults    {"rate": 0.2, "kinds": ["error5xx", ...],
 DELETE /_stub/faults           clear every fault
 GET    /_stub/requests         every request received; DELETE clears the list
 POST   /_stub/balances         {"BTC": "10"} replaces the balances
+POST   /_stub/crash            {"pair": "ETH/BTC", "at": ms, "factor": 0.7} (see BinanceStub.crash)
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ def _order(order: Any) -> dict[str, Any]:
         "type": order.type,
         "status": order.status,
         "price": str(order.price),
+        "stopPrice": str(order.stop_price),
         "origQty": str(order.qty),
         "executedQty": str(order.executed),
         "cummulativeQuoteQty": str(order.quote),
@@ -94,6 +96,11 @@ class _Control:
         self.stub.set_balances(await request.json())
         return web.json_response({"ok": True})
 
+    async def crash(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.stub.crash(body["pair"], int(body["at"]), float(body["factor"]))
+        return web.json_response({"ok": True})
+
 
 def control_routes(stub: BinanceStub) -> list[web.RouteDef]:
     """Routes that drive `stub` over HTTP."""
@@ -107,4 +114,5 @@ def control_routes(stub: BinanceStub) -> list[web.RouteDef]:
         web.get("/_stub/requests", control.requests),
         web.delete("/_stub/requests", control.clear_requests),
         web.post("/_stub/balances", control.balances),
+        web.post("/_stub/crash", control.crash),
     ]

@@ -24,11 +24,11 @@ def _order_json(order: StubOrder, *, with_fills: bool = False) -> dict[str, Any]
         "timeInForce": "GTC",
         "type": order.type,
         "side": order.side,
-        "stopPrice": "0.00000000",
+        "stopPrice": num(order.stop_price or Decimal(0)),
         "icebergQty": "0.00000000",
         "time": order.time_ms,
         "updateTime": order.update_ms,
-        "isWorking": True,
+        "isWorking": not order.awaits_trigger,
         "workingTime": order.time_ms,
         "origQuoteOrderQty": "0.00000000",
         "selfTradePreventionMode": "EXPIRE_MAKER",
@@ -51,20 +51,35 @@ def _order_json(order: StubOrder, *, with_fills: bool = False) -> dict[str, Any]
 def create_order(state: StubState, params: Params) -> Payload:
     listing = state.listing(params)
     side, kind = params.get("side", ""), params.get("type", "")
-    if side not in ("BUY", "SELL") or kind not in ("LIMIT", "MARKET"):
+    if side not in ("BUY", "SELL") or kind not in ("LIMIT", "MARKET", "STOP_LOSS_LIMIT"):
         raise StubError(400, -1116, "Invalid orderType.")
     qty = as_decimal(params, "quantity")
     if qty is None:
         raise StubError(400, -1102, "Mandatory parameter 'quantity' was not sent.")
+    bid, ask, last = state.touch(listing)
+    stop = _stop_price(params, kind, side, last)
     client_id = params.get("newClientOrderId") or f"stub{state.account._next_order + 1}"
     request = OrderRequest(
-        listing.rules.symbol, side, kind, qty, as_decimal(params, "price"), client_id
+        listing.rules.symbol, side, kind, qty, as_decimal(params, "price"), client_id, stop
     )
-    bid, ask, _ = state.touch(listing)
     order = state.account.place(
         listing, request, (bid, ask), state.now_ms, state.faults.partial_share
     )
     return _order_json(order, with_fills=params.get("newOrderRespType", "FULL") == "FULL")
+
+
+def _stop_price(params: Params, kind: str, side: str, last: Decimal) -> Decimal | None:
+    """A STOP_LOSS_LIMIT's stopPrice, refused like Binance when the last price reached it."""
+    if kind != "STOP_LOSS_LIMIT":
+        return None
+    for name in ("stopPrice", "timeInForce"):
+        if not params.get(name):
+            raise StubError(400, -1102, f"Mandatory parameter '{name}' was not sent.")
+    stop = as_decimal(params, "stopPrice")
+    assert stop is not None
+    if (stop >= last) if side == "SELL" else (stop <= last):
+        raise StubError(400, -2010, "Stop price would trigger immediately.")
+    return stop
 
 
 def _lookup(state: StubState, params: Params) -> StubOrder:

@@ -117,6 +117,19 @@ class PairSeries:
                 volume += float(self.volume[first + 1 : last].sum())
         return Span(self._point(first, f0), high, low, self._point(last, f1), volume)
 
+    def crash(self, at_ms: int, factor: float) -> None:
+        """Scale every price from the first candle opening at or after `at_ms` on by `factor`;
+        that candle moves from its old open to its scaled low and close, so the fall is traded
+        through continuously (a stop on the way triggers at its price)."""
+        index = max(-(-(at_ms - self.first_ms) // BASE_MS), 0)
+        if index >= len(self.open):
+            return
+        opening = float(self.open[index])
+        for column in (self.open, self.high, self.low, self.close):
+            column[index:] *= factor
+        self.open[index] = opening
+        self.high[index] = max(opening, float(self.high[index]))
+
     def typical_price(self) -> float:
         return float(np.median(self.close))
 

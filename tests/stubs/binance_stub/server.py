@@ -195,6 +195,15 @@ class BinanceStub:
             self.state.advance_to(self.state.now_ms + milliseconds)
             self._anchor = (self.state.now_ms, time.monotonic())
 
+    def crash(self, pair: str, at: datetime | int, factor: float) -> None:
+        """From the first 5m candle opening at or after `at` on, `pair` ("ETH/BTC" or
+        "ETHBTC") trades at `factor` times its recorded prices; history is never rewritten."""
+        with self._lock:
+            at_ms = to_ms(at)
+            if at_ms < self.state.now_ms:
+                raise ValueError("a crash must lie in the stub's future")
+            self.state.listings[pair.replace("/", "")].series.crash(at_ms, factor)
+
     def inject(
         self, kind: str, endpoint: str | None = None, times: int = 1, **options: Any
     ) -> None:

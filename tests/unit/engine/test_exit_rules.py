@@ -108,3 +108,17 @@ def test_custom_stop_never_looser_than_hard_stoploss() -> None:
     update_stoploss(trade, rules, rate=110.0, profit=0.1, now=T0, custom_stop=-0.01)
     assert trade.stop_loss == 108.9
     assert Decimal(str(trade.stop_loss)) > Decimal("95")
+
+
+def test_with_a_stop_order_on_the_exchange_the_bot_skips_its_stoploss_but_not_roi() -> None:
+    trade = _open_trade()
+    _check(trade, ExitRules(stoploss=-0.02, trailing_stop=True), 110.0)  # stop up to 107.8
+    now = T0 + timedelta(minutes=10)
+    common = dict(rate=107.0, profit=trade.profit_ratio_at(107.0), now=now, enter_signal=False,
+                  exit_signal=False, exit_tag=None, custom_exit=None)  # fmt: skip
+    rules = ExitRules(minimal_roi=((0, 0.02),), stoploss=-0.02)
+    by_bot = evaluate(trade, rules, **common)
+    assert by_bot is not None and by_bot.exit_type == ExitType.STOP_LOSS  # before ROI
+    beside_stop_order = evaluate(trade, rules, **common, bot_stoploss=False)
+    assert beside_stop_order is not None and beside_stop_order.exit_type == ExitType.ROI
+    assert evaluate(trade, ExitRules(stoploss=-0.02), **common, bot_stoploss=False) is None

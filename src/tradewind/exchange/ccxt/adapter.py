@@ -22,14 +22,14 @@ import pandas as pd
 
 from tradewind.config.models.exchange import ExchangeConfig
 from tradewind.domain.clock import Clock
-from tradewind.domain.money import to_decimal
+from tradewind.domain.money import round_price, to_decimal
 from tradewind.domain.order import Order, OrderUpdate
-from tradewind.domain.timeframes import timeframe_to_seconds
 from tradewind.errors import (
     ConfigError,
     ExchangeError,
     ExchangeUnavailable,
     OrderNotFound,
+    OrderRejected,
     PairNotTradable,
 )
 from tradewind.exchange.ccxt.calls import CcxtCalls
@@ -41,8 +41,8 @@ from tradewind.exchange.ccxt.client import (
     merged_options,
     missing_credentials,
 )
-from tradewind.exchange.ccxt.feed import LiveFeed
-from tradewind.exchange.ccxt.markets import from_ms, spot_markets, to_ticker
+from tradewind.exchange.ccxt.feed import LiveFeed, choose_feed_timeframe
+from tradewind.exchange.ccxt.markets import from_ms, spot_markets, to_balances, to_ticker
 from tradewind.exchange.ccxt.order_rules import (
     check_minimums,
     checked_kind,
@@ -112,7 +112,7 @@ class CcxtExchange:
         self._fees: dict[str, tuple[Decimal, Fee]] = {}
         self._broker: PaperBroker | None = None
         if dry_run:
-            feed = LiveFeed(self, clock, _feed_timeframe(self.timeframes, feed_timeframe))
+            feed = LiveFeed(self, clock, choose_feed_timeframe(self.timeframes, feed_timeframe))
             self._broker = PaperBroker(feed, clock, {}, balances=paper_balances)
 
     @classmethod
@@ -191,12 +191,21 @@ class CcxtExchange:
             raise PairNotTradable(f"{pair} is not a spot market on {self.name}")
         return market
 
+    async def _known(self, pair: str) -> Market:
+        await self._ensure_markets()
+        return self._market(pair)
+
+    async def _tradable(self, pair: str) -> Market:
+        market = await self._known(pair)
+        if not market.active:
+            raise PairNotTradable(f"{pair} is not active on {self.name}")
+        return market
+
     # -- market data -------------------------------------------------------------------------
     async def fetch_ohlcv(
         self, pair: str, timeframe: str, since: datetime | None = None, limit: int | None = None
     ) -> pd.DataFrame:
-        await self._ensure_markets()
-        self._market(pair)
+        await self._known(pair)
         if self.timeframes and timeframe not in self.timeframes:
             raise ExchangeError(f"{self.name} has no {timeframe} candles")
 
@@ -217,16 +226,14 @@ class CcxtExchange:
         return int(limit) if limit else _DEFAULT_PER_CALL
 
     async def fetch_ticker(self, pair: str) -> Ticker:
-        await self._ensure_markets()
-        self._market(pair)
+        await self._known(pair)
         raw = await self._calls.retried("fetch_ticker", pair)
         ticker = to_ticker(pair, raw, self._clock.now())
         self._last_ticker[pair] = ticker
         return ticker
 
     async def fetch_order_book(self, pair: str, depth: int = 5) -> OrderBook:
-        await self._ensure_markets()
-        self._market(pair)
+        await self._known(pair)
         raw = await self._calls.retried("fetch_order_book", pair, depth)
         stamp = raw.get("timestamp")
         return OrderBook(
@@ -247,10 +254,7 @@ class CcxtExchange:
         client_order_id: str,
     ) -> OrderUpdate:
         """Round to the market's steps, refuse what is below its minimums, then place."""
-        await self._ensure_markets()
-        market = self._market(pair)
-        if not market.active:
-            raise PairNotTradable(f"{pair} is not active on {self.name}")
+        market = await self._tradable(pair)
         side, order_type = checked_kind(pair, side, order_type, price)
         amount, price = await self._prepared(market, side, order_type, amount, price)
         if self._broker is not None:
@@ -259,6 +263,37 @@ class CcxtExchange:
         params = {self._quirks.client_id_param: client_order_id}
         raw = await self._calls.once("create_order", pair, order_type, side, float(amount),
                                      None if price is None else float(price), params)  # fmt: skip
+        return await self._update(raw, pair, amount)
+
+    @property
+    def supports_stoploss_orders(self) -> bool:
+        """Where the quirks table knows how (dry-run simulates the same set, like live)."""
+        return self._quirks.stoploss_param is not None
+
+    async def create_stoploss_order(
+        self,
+        pair: str,
+        amount: Decimal,
+        stop_price: Decimal,
+        limit_price: Decimal,
+        client_order_id: str,
+    ) -> OrderUpdate:
+        """A stop-limit sell (`ExchangeQuirks.stoploss_param`), rounded and checked like
+        `create_order`; dry-run: the paper broker simulates it."""
+        param = self._quirks.stoploss_param
+        if param is None:
+            raise OrderRejected(f"{pair}: tradewind places no stop orders on {self.name}")
+        market = await self._tradable(pair)
+        amount, limit = await self._prepared(market, "sell", "limit", amount, limit_price)
+        raw_market = self._client.markets.get(pair) or {}
+        steps = order_steps(market, raw_market, self._client.precisionMode, amount, stop_price)
+        stop, limit = round_price(stop_price, steps[1]), limit or limit_price
+        if self._broker is not None:
+            return await self._broker.create_stoploss_order(pair, amount, stop, limit,
+                                                            client_order_id)  # fmt: skip
+        params = {self._quirks.client_id_param: client_order_id, param: float(stop)}
+        raw = await self._calls.once("create_order", pair, "limit", "sell", float(amount),
+                                     float(limit), params)  # fmt: skip
         return await self._update(raw, pair, amount)
 
     async def _prepared(
@@ -279,15 +314,13 @@ class CcxtExchange:
     async def fetch_order(self, order_id: str, pair: str) -> OrderUpdate:
         if self._broker is not None:
             return await self._broker.fetch_order(order_id, pair)
-        await self._ensure_markets()
-        self._market(pair)
+        await self._known(pair)
         return await self._update(await self._calls.retried("fetch_order", order_id, pair), pair)
 
     async def fetch_order_by_client_id(self, client_order_id: str, pair: str) -> OrderUpdate | None:
         if self._broker is not None:
             return await self._broker.fetch_order_by_client_id(client_order_id, pair)
-        await self._ensure_markets()
-        self._market(pair)
+        await self._known(pair)
         lookup = self._quirks.lookup_param
         if lookup is None:
             raw = await self._scan_for(client_order_id, pair)
@@ -315,8 +348,7 @@ class CcxtExchange:
         back in its final state. Retrying is safe for the same reason."""
         if self._broker is not None:
             return await self._broker.cancel_order(order_id, pair)
-        await self._ensure_markets()
-        self._market(pair)
+        await self._known(pair)
         try:
             raw = await self._calls.retried("cancel_order", order_id, pair)
         except OrderNotFound:
@@ -357,17 +389,7 @@ class CcxtExchange:
     async def fetch_balance(self) -> Mapping[str, Balance]:
         if self._broker is not None:
             return self._broker.balances()
-        raw = await self._calls.retried("fetch_balance")
-        free, used = raw.get("free") or {}, raw.get("used") or {}
-        balances = {}
-        for currency, total in (raw.get("total") or {}).items():
-            if total or free.get(currency) or used.get(currency):
-                balances[currency] = Balance(
-                    currency,
-                    to_decimal(free.get(currency) or 0),
-                    to_decimal(used.get(currency) or 0),
-                )
-        return balances
+        return to_balances(await self._calls.retried("fetch_balance"))
 
     def adopt_open_orders(self, orders: Sequence[Order]) -> None:
         """Dry-run: the paper broker takes the orders over; a live exchange knows them."""
@@ -382,9 +404,3 @@ class CcxtExchange:
 
     async def close(self) -> None:
         await self._client.close()
-
-
-def _feed_timeframe(available: Sequence[str], preferred: str) -> str:
-    if not available or preferred in available:
-        return preferred
-    return min(available, key=timeframe_to_seconds)

@@ -10,7 +10,7 @@ Closed candles are cached per pair; each question costs at most one small candle
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -108,3 +108,10 @@ class LiveFeed:
         for opened in [key for key in cache.closed if key < horizon]:
             del cache.closed[opened]
         return dict(sorted(result.items()))
+
+
+def choose_feed_timeframe(available: Sequence[str], preferred: str) -> str:
+    """`preferred` if the exchange has it (or says nothing), else its smallest timeframe."""
+    if not available or preferred in available:
+        return preferred
+    return min(available, key=timeframe_to_seconds)

@@ -1,4 +1,5 @@
-"""ccxt market structures and tickers mapped to the port's `Market` and `Ticker`.
+"""ccxt market structures, tickers and balances mapped to the port's `Market`, `Ticker` and
+`Balance`.
 
 ccxt reports precision in one of three modes (its `precisionMode`): TICK_SIZE (the step
 itself, e.g. 0.001), DECIMAL_PLACES (a count of decimals, e.g. 3) or SIGNIFICANT_DIGITS (a count
@@ -18,7 +19,7 @@ import pandas as pd
 
 from tradewind.domain.money import to_decimal
 from tradewind.errors import ExchangeUnavailable
-from tradewind.exchange.port import Market, Ticker
+from tradewind.exchange.port import Balance, Market, Ticker
 
 # ccxt's precisionMode values (ccxt.base.decimal_to_precision; public, stable constants)
 DECIMAL_PLACES = 2
@@ -109,3 +110,15 @@ def to_ticker(pair: str, raw: Mapping[str, Any], now: datetime) -> Ticker:
 def from_ms(milliseconds: Any) -> datetime:
     """An aware UTC datetime from epoch milliseconds."""
     return pd.Timestamp(int(milliseconds), unit="ms", tz="UTC").to_pydatetime()
+
+
+def to_balances(raw: Mapping[str, Any]) -> dict[str, Balance]:
+    """The currencies of a ccxt balance structure that hold anything (free or in orders)."""
+    free, used = raw.get("free") or {}, raw.get("used") or {}
+    return {
+        currency: Balance(
+            currency, to_decimal(free.get(currency) or 0), to_decimal(used.get(currency) or 0)
+        )
+        for currency, total in (raw.get("total") or {}).items()
+        if total or free.get(currency) or used.get(currency)
+    }

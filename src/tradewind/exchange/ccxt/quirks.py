@@ -18,6 +18,10 @@ class ExchangeQuirks:
     fees_from_trades: fetch_order/cancel_order answers carry no fees, so a filled order's fees
         are read from its trades.
     candles_per_call: most candles one OHLCV request returns (None: ccxt's `features`, or 500).
+    stoploss_param: the create_order parameter that turns a limit sell into a stop-limit sell
+        and carries its trigger price (ccxt's unified `stopLossPrice`: binance spot sends
+        STOP_LOSS_LIMIT with stopPrice, price and timeInForce GTC). None: no stop orders are
+        placed on this exchange and the bot manages the stoploss itself.
     options: ccxt `options` set before the user's `ccxt_config` (which wins).
     """
 
@@ -25,6 +29,7 @@ class ExchangeQuirks:
     lookup_param: str | None = None
     fees_from_trades: bool = False
     candles_per_call: int | None = None
+    stoploss_param: str | None = None
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
 
@@ -33,6 +38,7 @@ _BINANCE = ExchangeQuirks(
     lookup_param="origClientOrderId",
     fees_from_trades=True,
     candles_per_call=1000,
+    stoploss_param="stopLossPrice",
     options=MappingProxyType(
         {
             "defaultType": "spot",

@@ -221,6 +221,25 @@ class SimulatedExchange:
             pair, side, order_type, amount, price, client_order_id
         )
 
+    @property
+    def supports_stoploss_orders(self) -> bool:
+        """The paper broker simulates stop-limit orders the way Binance runs them."""
+        return True
+
+    async def create_stoploss_order(
+        self,
+        pair: str,
+        amount: Decimal,
+        stop_price: Decimal,
+        limit_price: Decimal,
+        client_order_id: str,
+    ) -> OrderUpdate:
+        self.path(pair)
+        self._require_markets()
+        return await self._broker.create_stoploss_order(
+            pair, amount, stop_price, limit_price, client_order_id
+        )
+
     async def fetch_order(self, order_id: str, pair: str) -> OrderUpdate:
         return await self._broker.fetch_order(order_id, pair)
 

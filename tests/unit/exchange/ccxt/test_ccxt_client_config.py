@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -9,7 +10,7 @@ import pytest
 
 from tradewind.config.models.exchange import ExchangeConfig
 from tradewind.domain.clock import ManualClock
-from tradewind.errors import ConfigError
+from tradewind.errors import ConfigError, OrderRejected
 from tradewind.exchange.ccxt import CcxtExchange, Credentials
 from tradewind.exchange.ccxt.client import client_config, merged_options, missing_credentials
 from tradewind.exchange.ccxt.quirks import GENERIC, quirks_for
@@ -70,3 +71,24 @@ def test_from_config_reads_keys_fee_and_refresh_interval() -> None:
     assert client.options["fetchCurrencies"] is True  # the async variant wins over the quirk
     assert exchange.fee_rate("ANY/PAIR") == Decimal("0.002")
     assert exchange.name == "binance" and not exchange.dry_run
+
+
+def test_stop_orders_are_offered_only_where_the_quirks_table_knows_how() -> None:
+    assert quirks_for("binance").stoploss_param == "stopLossPrice"
+    assert GENERIC.stoploss_param is None
+
+    async def scenario() -> None:
+        kraken = CcxtExchange("kraken", CLOCK, dry_run=True)
+        try:
+            assert not kraken.supports_stoploss_orders  # dry-run promises no more than live
+            with pytest.raises(OrderRejected, match="no stop orders on kraken"):
+                await kraken.create_stoploss_order(
+                    "BTC/USD", Decimal(1), Decimal(90), Decimal(89), "c"
+                )
+        finally:
+            await kraken.close()
+        binance = CcxtExchange("binance", CLOCK, dry_run=True)
+        assert binance.supports_stoploss_orders
+        await binance.close()
+
+    asyncio.run(scenario())
