@@ -28,6 +28,7 @@ from starlette.routing import BaseRoute
 from tradewind.api.auth import ApiAuth, AuthSettings
 from tradewind.api.deps import ApiServices
 from tradewind.api.errors import UnexpectedErrorMiddleware, install_error_handlers
+from tradewind.api.openapi import document_api
 from tradewind.api.routes import api_routers
 from tradewind.api.ui import ui_router
 from tradewind.config import ApiServerConfig
@@ -198,6 +199,7 @@ def create_app(
     app.state.auth = auth
     app.state.services = ApiServices.build(context, api_version=api_version_for(app))
     install_error_handlers(app)
+    document_api(app, auth)  # error answers and security schemes in /openapi.json
     app.add_middleware(UnexpectedErrorMiddleware)
     app.add_middleware(
         CORSMiddleware,

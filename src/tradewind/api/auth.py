@@ -219,8 +219,9 @@ class LoginThrottle:
     """Refuses password attempts from a client after too many failures.
 
     ``max_failures`` failed Basic/login attempts within ``window_seconds`` block the client for
-    ``window_seconds`` from the last of them; afterwards it starts afresh. A success clears the
-    client's failures. Not persisted: a restart forgets everything.
+    ``window_seconds`` from the last of them; afterwards it starts afresh. A success with the
+    full credentials clears the client's failures (``ApiAuth`` does not reset on read-only
+    ones). Not persisted: a restart forgets everything.
     """
 
     _MAX_TRACKED = 4096
@@ -406,7 +407,9 @@ class ApiAuth:
         if principal is None:
             logger.info("Failed API login from %s", client)
             self._throttle.record_failure(client)
-        else:
+        elif not principal.read_only:
+            # Only the full credentials clear the count: otherwise a read-only viewer could
+            # log in between every nine guesses of the full password and never be throttled.
             self._throttle.reset(client)
         return principal
 

@@ -15,15 +15,21 @@
 FreqUI reads a 500 as "bot offline", so every expected failure must land in one of the first
 rows; the last row exists only so that a bug answers cleanly instead of dropping the
 connection.
+
+The same table is part of the OpenAPI document (``api/openapi.py`` adds :data:`ERROR_RESPONSES`
+to every operation that can answer them), so a schema-driven client or fuzzer can check every
+answer, errors included.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -33,8 +39,13 @@ from tradewind.schemas.json import NanSafeJSONResponse
 from tradewind.services.candles import LoadFailed
 
 __all__ = [
+    "ERROR_RESPONSES",
+    "LOAD_FAILED_RESPONSES",
     "NOT_FOUND",
+    "NOT_FOUND_RESPONSES",
     "WRONG_MODE",
+    "BotError",
+    "ErrorDetail",
     "UnexpectedErrorMiddleware",
     "error_body",
     "install_error_handlers",
@@ -47,6 +58,43 @@ WRONG_MODE = "Bot is not in the correct state."
 """503 detail of a route that exists but not in this run mode (note the period)."""
 
 _NO_BODY_STATUSES = frozenset({204, 304})
+
+
+class ErrorDetail(BaseModel):
+    """``{"detail": message}``: authentication, read-only, not found, run mode, load failures."""
+
+    detail: str
+
+
+class BotError(BaseModel):
+    """``{"error": "Error querying <path>: <message>"}``: a bot-logic error (Freqtrade's 502)."""
+
+    error: str
+
+
+ERROR_RESPONSES: dict[int, tuple[type[BaseModel], str]] = {
+    400: (ErrorDetail, "The request body could not be decoded"),
+    401: (ErrorDetail, "Missing or invalid credentials"),
+    403: (ErrorDetail, "Read-only credentials: this route changes the bot"),
+    404: (ErrorDetail, "Not found"),
+    429: (ErrorDetail, "Too many failed logins from this client; see Retry-After"),
+    502: (BotError, "Bot-logic error: wrong state or invalid argument"),
+    503: (ErrorDetail, "The route is not available in this run mode"),
+}
+"""Error statuses an operation may document, with their body model and description."""
+
+NOT_FOUND_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorDetail, "description": ERROR_RESPONSES[404][1]}
+}
+"""``responses=`` of the routes that answer 404 for an unknown trade, strategy or custom data."""
+
+LOAD_FAILED_RESPONSES: dict[int | str, dict[str, Any]] = {
+    502: {
+        "model": BotError | ErrorDetail,
+        "description": "Bot-logic error, or history/strategy loading failed ({detail})",
+    }
+}
+"""``responses=`` of the routes whose loading failures answer 502 ``{"detail"}``."""
 
 
 def error_body(path: str, message: str) -> dict[str, str]:

@@ -36,6 +36,13 @@ class Database:
         """Bring the schema to the newest revision (creates it in an empty database)."""
         try:
             with self.engine.begin() as connection:
+                if connection.dialect.name == "sqlite":
+                    # pysqlite opens its implicit transaction only at the first INSERT/UPDATE,
+                    # so each CREATE/ALTER before it committed on its own: a kill mid-upgrade
+                    # left tables without their version stamp, and every later start failed
+                    # re-creating them. SQLite's DDL is transactional: one explicit transaction
+                    # makes the upgrade all or nothing.
+                    connection.exec_driver_sql("BEGIN IMMEDIATE")
                 config = alembic_config(self.url)
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")

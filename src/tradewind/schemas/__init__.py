@@ -6,5 +6,6 @@ Modules: ``json`` (NaN-safe encoding, ``NanSafeJSONResponse``), ``dates`` (the d
 order models, custom data), ``trades_raw`` (raw dicts of ``GET /trades``), ``stats`` (count,
 balance, profit, performance, periods, stats, historic balance), ``pairs`` (white/blacklist,
 locks, available pairs, markets), ``candles`` (pair candles/history, plot config),
-``strategy`` (strategy list and parameters), ``ws`` (message WebSocket frames).
+``strategy`` (strategy list and parameters), ``ws`` (message WebSocket frames), ``bounds``
+(the integer range a request may hand to the database).
 """

@@ -60,8 +60,34 @@ def jsonable(obj: Any) -> Any:
 
 
 def dumps(obj: Any) -> bytes:
-    """Serialize ``obj`` to compact UTF-8 JSON bytes, mapping NaN/±inf to ``null``."""
-    return orjson.dumps(obj, default=jsonable, option=_OPTIONS)
+    """Serialize ``obj`` to compact UTF-8 JSON bytes, mapping NaN/±inf to ``null``.
+
+    Integers orjson cannot write (beyond 64 bits) are written as strings: they only come from
+    outside — a 422 answer echoing a request body, custom data a strategy stored — and without
+    this one such number turned the whole answer into a 500.
+    """
+    try:
+        return orjson.dumps(obj, default=jsonable, option=_OPTIONS)
+    except orjson.JSONEncodeError as exc:
+        if _INT_OVERFLOW not in str(exc):
+            raise
+        return orjson.dumps(_big_ints_as_text(obj), default=jsonable, option=_OPTIONS)
+
+
+_INT_OVERFLOW = "Integer exceeds 64-bit range"
+_ORJSON_INTS = range(-(2**63), 2**64)
+
+
+def _big_ints_as_text(obj: Any) -> Any:
+    if isinstance(obj, int) and not isinstance(obj, bool) and obj not in _ORJSON_INTS:
+        return str(obj)
+    if isinstance(obj, BaseModel):
+        obj = obj.model_dump(mode="json")
+    if isinstance(obj, dict):
+        return {key: _big_ints_as_text(value) for key, value in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_big_ints_as_text(item) for item in obj]
+    return obj
 
 
 def loads(data: bytes | bytearray | memoryview | str) -> Any:

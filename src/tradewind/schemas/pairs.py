@@ -6,6 +6,7 @@ from typing import Any, TypeAlias
 
 from pydantic import AwareDatetime, BaseModel, Field
 
+from tradewind.schemas.bounds import SqlInt
 from tradewind.schemas.dates import DateText
 
 __all__ = [
@@ -92,7 +93,7 @@ class DeleteLockRequest(BaseModel):
     """``POST /locks/delete`` body: by id and/or every active lock of a pair."""
 
     pair: str | None = None
-    lockid: int | None = None
+    lockid: SqlInt | None = None
 
 
 class AvailablePairs(BaseModel):

@@ -60,7 +60,8 @@ class _FrameFingerprint:
         if self.last_close != other.last_close:
             problems.append("last close price")
         if self.last_date != other.last_date:
-            problems.append("last date")
+            dropped = other.length and other.last_date is None  # of() found no date column
+            problems.append("last date (the date column is missing)" if dropped else "last date")
         return problems
 
 

@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from tradewind.api.auth import ApiAuth
 from tradewind.api.deps import Answers, Candles, requires_trade_mode
+from tradewind.api.errors import LOAD_FAILED_RESPONSES, NOT_FOUND_RESPONSES
 from tradewind.schemas.candles import (
     PairCandlesRequest,
     PairHistory,
@@ -90,11 +91,20 @@ def router(auth: ApiAuth) -> APIRouter:
     )
 
     anywhere = auth.protected_router(tags=["Candle data"])
-    anywhere.add_api_route("/pair_history", pair_history, methods=get, response_model=PairHistory)
+    loads = LOAD_FAILED_RESPONSES  # history and strategy loading failures: 502 {"detail"}
     anywhere.add_api_route(
-        "/pair_history", pair_history_filtered, methods=["POST"], response_model=PairHistory
+        "/pair_history", pair_history, methods=get, response_model=PairHistory, responses=loads
     )
-    anywhere.add_api_route("/plot_config", plot_config, methods=get, response_model=PlotConfig)
+    anywhere.add_api_route(
+        "/pair_history",
+        pair_history_filtered,
+        methods=["POST"],
+        response_model=PairHistory,
+        responses=loads,
+    )
+    anywhere.add_api_route(
+        "/plot_config", plot_config, methods=get, response_model=PlotConfig, responses=loads
+    )
     anywhere.add_api_route(
         "/strategies",
         strategies,
@@ -108,6 +118,7 @@ def router(auth: ApiAuth) -> APIRouter:
         methods=get,
         response_model=StrategyResponse,
         tags=["Strategy"],
+        responses=loads | NOT_FOUND_RESPONSES,
     )
     anywhere.add_api_route("/edge", edge, methods=get, response_model=None, tags=["Info"])
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Body, Depends, Query
 
 from tradewind.api.auth import ApiAuth
 from tradewind.api.deps import Pairs, requires_trade_mode, requires_webserver_mode, write_access
+from tradewind.schemas.bounds import SqlInt
 from tradewind.schemas.pairs import (
     AvailablePairs,
     BlacklistPayload,
@@ -47,7 +48,7 @@ async def locks(pairs: Pairs) -> Locks:
     return pairs.locks()
 
 
-async def delete_lock(pairs: Pairs, lockid: int) -> Locks:
+async def delete_lock(pairs: Pairs, lockid: SqlInt) -> Locks:
     return await pairs.delete_lock(lockid)
 
 

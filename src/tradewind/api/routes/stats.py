@@ -57,15 +57,23 @@ async def mix_tags(service: Stats, pair: str | None = None) -> list[MixTag]:
     return service.mix_tags(pair)
 
 
-async def daily(service: Stats, timescale: Annotated[int, Query(ge=1)] = 7) -> DailyWeeklyMonthly:
+MAX_TIMESCALE = 3660
+"""Most periods one answer may list (ten years of days). The breakdown is computed on the event
+loop: ``/daily?timescale=800000`` (every day back to year 1) built a 94 MB answer and stalled
+the trading loop and every other request for 6-12 s, and any read-only viewer could send it."""
+
+Timescale = Annotated[int, Query(ge=1, le=MAX_TIMESCALE)]
+
+
+async def daily(service: Stats, timescale: Timescale = 7) -> DailyWeeklyMonthly:
     return await service.period_breakdown("days", timescale)
 
 
-async def weekly(service: Stats, timescale: Annotated[int, Query(ge=1)] = 4) -> DailyWeeklyMonthly:
+async def weekly(service: Stats, timescale: Timescale = 4) -> DailyWeeklyMonthly:
     return await service.period_breakdown("weeks", timescale)
 
 
-async def monthly(service: Stats, timescale: Annotated[int, Query(ge=1)] = 3) -> DailyWeeklyMonthly:
+async def monthly(service: Stats, timescale: Timescale = 3) -> DailyWeeklyMonthly:
     return await service.period_breakdown("months", timescale)
 
 

@@ -20,6 +20,8 @@ from tradewind.api.deps import (
     requires_trade_mode,
     write_access,
 )
+from tradewind.api.errors import NOT_FOUND_RESPONSES
+from tradewind.schemas.bounds import SqlInt
 from tradewind.schemas.control import DeleteTrade
 from tradewind.schemas.stats import Count
 from tradewind.schemas.trades import OpenTradeSchema, TradeCustomData
@@ -37,8 +39,8 @@ async def trade_list(
     answers: Answers,
     version: ClosedVersion,
     *,
-    limit: Annotated[int, Query(ge=1)] = 500,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[SqlInt, Query(ge=1)] = 500,
+    offset: Annotated[SqlInt, Query(ge=0)] = 0,
     order_by_id: bool = True,
 ) -> Response:
     # Raw dicts, no response model (key order is the wire order); encoded once per page and
@@ -49,19 +51,19 @@ async def trade_list(
     )
 
 
-async def trade(trades: Trades, tradeid: int) -> OpenTradeSchema:
+async def trade(trades: Trades, tradeid: SqlInt) -> OpenTradeSchema:
     return await trades.trade(tradeid)
 
 
-async def delete_trade(trades: Trades, tradeid: int) -> DeleteTrade:
+async def delete_trade(trades: Trades, tradeid: SqlInt) -> DeleteTrade:
     return await trades.delete_trade(tradeid)
 
 
-async def cancel_open_order(trades: Trades, tradeid: int) -> OpenTradeSchema:
+async def cancel_open_order(trades: Trades, tradeid: SqlInt) -> OpenTradeSchema:
     return await trades.cancel_open_order(tradeid)
 
 
-async def reload_trade(trades: Trades, tradeid: int) -> OpenTradeSchema:
+async def reload_trade(trades: Trades, tradeid: SqlInt) -> OpenTradeSchema:
     return await trades.reload_trade(tradeid)
 
 
@@ -75,7 +77,7 @@ async def open_custom_data(
 
 
 async def custom_data(
-    trades: Trades, trade_id: int, key: str | None = None
+    trades: Trades, trade_id: SqlInt, key: str | None = None
 ) -> list[TradeCustomData]:
     return trades.custom_data(trade_id, key)
 
@@ -90,18 +92,26 @@ def router(auth: ApiAuth) -> APIRouter:
     get = ["GET"]
     routes.add_api_route("/status", status, methods=get, response_model=list[OpenTradeSchema])
     routes.add_api_route("/trades", trade_list, methods=get, response_model=None)
-    routes.add_api_route("/trade/{tradeid}", trade, methods=get, response_model=OpenTradeSchema)
+    routes.add_api_route(
+        "/trade/{tradeid}",
+        trade,
+        methods=get,
+        response_model=OpenTradeSchema,
+        responses=NOT_FOUND_RESPONSES,
+    )
     routes.add_api_route(
         "/trades/open/custom-data",
         open_custom_data,
         methods=get,
         response_model=list[TradeCustomData],
+        responses=NOT_FOUND_RESPONSES,
     )
     routes.add_api_route(
         "/trades/{trade_id}/custom-data",
         custom_data,
         methods=get,
         response_model=list[TradeCustomData],
+        responses=NOT_FOUND_RESPONSES,
     )
     routes.add_api_route(
         "/trades/{tradeid}",

@@ -20,7 +20,9 @@ INVALID = "tw_invalid"
 
 def invalid(expected: str) -> PydanticCustomError:
     """The error for a value that is not what `expected` says ("must be …")."""
-    return PydanticCustomError(INVALID, expected.replace("{", "{{").replace("}", "}}"))
+    # No brace escaping: pydantic-core fills only `{name}` placeholders that have a context
+    # value and never unescapes `{{`, so escaping showed users `{{"USDT": 1000}}`.
+    return PydanticCustomError(INVALID, expected)
 
 
 def _number_text(value: float) -> str:

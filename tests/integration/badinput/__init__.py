@@ -1,0 +1,1 @@
+"""Bad input everywhere: broken configs, corrupt data files, faulty strategies."""

@@ -1,0 +1,1 @@
+"""Security proofs over real HTTP: API fuzzing, authentication, read-only access, secrets."""
