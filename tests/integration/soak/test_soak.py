@@ -1,0 +1,53 @@
+"""A 30-second soak under the issue's load: memory, latency, WebSocket delivery, a clean log.
+
+The full 10-minute run is `python bench/soak.py`; this short one checks the same things with
+bounds wide enough for the 2-core CI machine, where the other test worker shares the cores:
+
+* RSS may grow by at most 40 MB over the 30 s after a 10 s warm-up. The bot's caches are full
+  from the start (1000 candles per pair), and the 10-minute soak measured +0.7 MB/min; a leak
+  of one analysed frame per candle and pair (100 per 2 s) would pass this bound within seconds.
+* Every endpoint's median stays under the API issue's aim (50 ms). p99 of ping, status and
+  pair_candles stays under 150 ms: the aim with a 3× allowance for the shared machine (the
+  10-minute soak measured p99 ≤ 24 ms for these). /trades?limit=500 and /profit are rebuilt
+  after every trade close (80 ms and 25 ms on an idle machine at 5 000 closed trades): their
+  p99 is that rebuild, above the aim — a known gap (docs/reliability.md) — bounded at 400 ms.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.integration.soak.harness import ENDPOINTS, Soak, percentile
+
+pytestmark = pytest.mark.slow
+
+SECONDS, WARMUP, EVERY = 30.0, 10.0, 0.5
+RSS_GROWTH_MB = 40.0
+P50_MS = 50.0
+P99_MS = {"ping": 150.0, "status": 150.0, "pair_candles": 150.0,
+          "trades?limit=500": 400.0, "profit": 400.0}  # fmt: skip
+
+
+def test_a_loaded_bot_keeps_memory_flat_answers_fast_and_logs_no_error(tmp_path: Path) -> None:
+    report = Soak(tmp_path, subscribers=20, open_trades=50, closed_trades=5000).run(
+        SECONDS, WARMUP, EVERY
+    )
+    print("\n".join(report.lines()))
+    assert report.log_levels["ERROR"] == report.log_levels["CRITICAL"] == 0, report.log_lines
+    assert report.tracebacks == 0
+    assert report.trades_at_end["closed"] > 5000, "the bot traded during the soak"
+    growth = max(mb for _, mb in report.steady_rss) - report.rss_start
+    assert growth < RSS_GROWTH_MB, f"RSS grew {growth:.1f} MB after the warm-up"
+    for name in ENDPOINTS:
+        values = report.latencies[name]
+        assert len(values) >= SECONDS / EVERY and report.failures[name] == 0, name
+        assert percentile(values, 0.5) < P50_MS, (name, sorted(values)[-5:])
+        assert percentile(values, 0.99) < P99_MS[name], (name, sorted(values)[-5:])
+    received = [sum(client["types"].values()) for client in report.clients]
+    assert len(report.clients) == 20 and all(c["connected"] for c in report.clients)
+    assert min(received) >= 0.9 * max(received), f"a subscriber fell behind: {received}"
+    for client in report.clients:
+        assert client["types"]["analyzed_df"] and client["types"]["new_candle"], client
+        assert client["last"] > WARMUP + SECONDS - 5, "a subscriber stopped receiving"
