@@ -18,7 +18,7 @@ import requests
 from fastapi.routing import APIRoute
 
 from tests.integration.api.botprocess import LiveBot, wait_for
-from tests.unit.api.spec_shapes import (
+from tests.spec_shapes import (
     BALANCE_KEYS,
     HEALTH_KEYS,
     ISO_Z,

@@ -12,8 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.botconfig import TEST_JWT_SECRET, TEST_PASSWORD, TEST_WS_TOKEN
-from tests.unit.api.harness import BotApi, populate, running_bot
-from tests.unit.api.spec_shapes import (
+from tests.spec_shapes import (
     BALANCE_KEYS,
     BALANCE_ROW_KEYS,
     DAY,
@@ -36,6 +35,7 @@ from tests.unit.api.spec_shapes import (
     is_number,
     is_s,
 )
+from tests.unit.api.harness import BotApi, populate, running_bot
 from tradewind.api.app import create_app
 
 V1 = "/api/v1"

@@ -12,8 +12,8 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from tests.botconfig import bot_config
+from tests.spec_shapes import PAIR_HISTORY_KEYS, SHOW_CONFIG_KEYS, assert_keys
 from tests.unit.api.harness import FULL
-from tests.unit.api.spec_shapes import PAIR_HISTORY_KEYS, SHOW_CONFIG_KEYS, assert_keys
 from tradewind.api.app import API_VERSION_FEATURES, api_version_for, create_app, flat_routes
 from tradewind.cli.webserver import webserver_context
 from tradewind.config import load_config

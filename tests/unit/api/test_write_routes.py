@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.api.harness import BotApi, running_bot
-from tests.unit.api.spec_shapes import (
+from tests.spec_shapes import (
     LOCK_KEYS_LIST,
     OPEN_TRADE_KEYS,
     ORDER_KEYS,
     TRADE_KEYS,
     assert_keys,
 )
+from tests.unit.api.harness import BotApi, running_bot
 from tradewind.domain.enums import BotState
 
 V1 = "/api/v1"

@@ -60,7 +60,7 @@ class PaperExchange:
         return self.markets
 
     async def fetch_ohlcv(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError
+        raise AssertionError("the stoploss tests drive prices by ticker, never by candles")
 
     async def fetch_ticker(self, pair: str) -> Ticker:
         return await self.feed.ticker(pair)

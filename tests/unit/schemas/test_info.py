@@ -9,6 +9,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from tests.spec_shapes import SHOW_CONFIG_FIELDS
 from tradewind.schemas.info import Health, Logs, ShowConfig, SysInfo
 from tradewind.schemas.json import NanSafeJSONResponse, dumps
 
@@ -29,46 +30,6 @@ SPEC_SHOW_CONFIG_EXAMPLE = (
     '"runmode":"dry_run","position_adjustment_enable":false,"max_entry_position_adjustment":-1}'
 )
 
-SPEC_SHOW_CONFIG_KEYS = [
-    "version",
-    "strategy_version",
-    "api_version",
-    "dry_run",
-    "trading_mode",
-    "margin_mode",
-    "short_allowed",
-    "stake_currency",
-    "proxy_coin",
-    "stake_amount",
-    "available_capital",
-    "stake_currency_decimals",
-    "max_open_trades",
-    "minimal_roi",
-    "stoploss",
-    "stoploss_on_exchange",
-    "trailing_stop",
-    "trailing_stop_positive",
-    "trailing_stop_positive_offset",
-    "trailing_only_offset_is_reached",
-    "unfilledtimeout",
-    "order_types",
-    "use_custom_stoploss",
-    "timeframe",
-    "timeframe_ms",
-    "timeframe_min",
-    "exchange",
-    "demo_trading",
-    "strategy",
-    "force_entry_enable",
-    "exit_pricing",
-    "entry_pricing",
-    "bot_name",
-    "state",
-    "runmode",
-    "position_adjustment_enable",
-    "max_entry_position_adjustment",
-]
-
 
 def _example() -> dict[str, object]:
     data: dict[str, object] = json.loads(SPEC_SHOW_CONFIG_EXAMPLE)
@@ -76,7 +37,7 @@ def _example() -> dict[str, object]:
 
 
 def test_show_config_fields_are_in_spec_order() -> None:
-    assert list(ShowConfig.model_fields) == SPEC_SHOW_CONFIG_KEYS
+    assert list(ShowConfig.model_fields) == SHOW_CONFIG_FIELDS
 
 
 def test_show_config_example_round_trips_and_omits_unset_proxy_coin() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from tests.spec_shapes import PROFIT_KEYS
 from tradewind.schemas.json import dumps
 from tradewind.schemas.stats import (
     Balances,
@@ -14,64 +15,6 @@ from tradewind.schemas.stats import (
     ProfitAll,
     Stats,
 )
-
-# rest-api.md §6.3, table order
-SPEC_PROFIT_KEYS = [
-    "profit_closed_coin",
-    "profit_closed_percent_mean",
-    "profit_closed_ratio_mean",
-    "profit_closed_percent_sum",
-    "profit_closed_ratio_sum",
-    "profit_closed_percent",
-    "profit_closed_ratio",
-    "profit_closed_fiat",
-    "profit_all_coin",
-    "profit_all_percent_mean",
-    "profit_all_ratio_mean",
-    "profit_all_percent_sum",
-    "profit_all_ratio_sum",
-    "profit_all_percent",
-    "profit_all_ratio",
-    "profit_all_fiat",
-    "trade_count",
-    "closed_trade_count",
-    "first_trade_date",
-    "first_trade_humanized",
-    "first_trade_timestamp",
-    "latest_trade_date",
-    "latest_trade_humanized",
-    "latest_trade_timestamp",
-    "avg_duration",
-    "best_pair",
-    "best_rate",
-    "best_pair_profit_ratio",
-    "best_pair_profit_abs",
-    "winning_trades",
-    "losing_trades",
-    "profit_factor",
-    "winrate",
-    "expectancy",
-    "expectancy_ratio",
-    "sharpe",
-    "sortino",
-    "sqn",
-    "calmar",
-    "cagr",
-    "max_drawdown",
-    "max_drawdown_abs",
-    "max_drawdown_start",
-    "max_drawdown_start_timestamp",
-    "max_drawdown_end",
-    "max_drawdown_end_timestamp",
-    "current_drawdown",
-    "current_drawdown_abs",
-    "current_drawdown_high",
-    "current_drawdown_start",
-    "current_drawdown_start_timestamp",
-    "trading_volume",
-    "bot_start_timestamp",
-    "bot_start_date",
-]
 
 _TEXT_FIELDS = {
     "first_trade_date",
@@ -101,7 +44,7 @@ def empty_profit(**overrides: object) -> Profit:
 
 
 def test_profit_has_every_spec_field_in_order() -> None:
-    assert list(Profit.model_fields) == SPEC_PROFIT_KEYS
+    assert list(Profit.model_fields) == PROFIT_KEYS
 
 
 def test_infinite_profit_factor_and_nan_ratios_become_null() -> None:

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+import tests.spec_shapes as SPEC
+from tests.spec_shapes import OPEN_TRADE_KEYS, ORDER_KEYS, TRADE_KEYS
 from tradewind.schemas.json import dumps
 from tradewind.schemas.trades import OpenTradeSchema, OrderSchema, TradeSchema
 from tradewind.schemas.trades_raw import (
@@ -19,150 +21,17 @@ from tradewind.schemas.trades_raw import (
 
 from .examples import SPEC_OPEN_TRADE_EXAMPLE
 
-# rest-api.md §5.0.1, model-filtered form
-SPEC_ORDER_KEYS = [
-    "pair",
-    "order_id",
-    "status",
-    "remaining",
-    "amount",
-    "safe_price",
-    "cost",
-    "filled",
-    "ft_order_side",
-    "order_type",
-    "is_open",
-    "order_timestamp",
-    "order_filled_timestamp",
-    "ft_fee_base",
-    "ft_order_tag",
-]
-
-# rest-api.md §5.0.3
-SPEC_TRADE_KEYS = """trade_id, pair, base_currency, quote_currency, is_open, is_short, exchange,
-amount, amount_requested, stake_amount, max_stake_amount, strategy, enter_tag, timeframe, fee_open,
-fee_open_cost, fee_open_currency, fee_close, fee_close_cost, fee_close_currency, open_date,
-open_timestamp, open_fill_date, open_fill_timestamp, open_rate, open_rate_requested,
-open_trade_value, close_date, close_timestamp, close_rate, close_rate_requested, close_profit,
-close_profit_pct, close_profit_abs, profit_ratio, profit_pct, profit_abs, profit_fiat,
-realized_profit, realized_profit_ratio, exit_reason, exit_order_status, stop_loss_abs,
-stop_loss_ratio, stop_loss_pct, stoploss_last_update, stoploss_last_update_timestamp,
-initial_stop_loss_abs, initial_stop_loss_ratio, initial_stop_loss_pct, min_rate, max_rate,
-nr_of_successful_entries, nr_of_successful_exits, has_open_orders, orders, leverage,
-interest_rate, liquidation_price, funding_fees, trading_mode, amount_precision, price_precision,
-precision_mode""".replace("\n", " ").split(", ")
-
-# rest-api.md §5.0.4
-SPEC_OPEN_TRADE_EXTRA_KEYS = """stoploss_current_dist, stoploss_current_dist_pct,
-stoploss_current_dist_ratio, stoploss_entry_dist, stoploss_entry_dist_ratio, current_rate,
-total_profit_abs, total_profit_fiat, total_profit_ratio""".replace("\n", " ").split(", ")
-
-# rest-api.md §5.0.1 raw form (21 keys) and §5.0.2 table
-SPEC_RAW_ORDER_KEYS = [
-    "amount",
-    "safe_price",
-    "ft_order_side",
-    "order_filled_timestamp",
-    "ft_is_entry",
-    "ft_order_tag",
-    "cost",
-    "pair",
-    "order_id",
-    "status",
-    "average",
-    "filled",
-    "is_open",
-    "order_date",
-    "order_timestamp",
-    "order_filled_date",
-    "order_type",
-    "price",
-    "remaining",
-    "ft_fee_base",
-    "funding_fee",
-]
-
-SPEC_RAW_TRADE_KEYS = [
-    "trade_id",
-    "pair",
-    "base_currency",
-    "quote_currency",
-    "is_open",
-    "exchange",
-    "amount",
-    "amount_requested",
-    "stake_amount",
-    "max_stake_amount",
-    "strategy",
-    "enter_tag",
-    "timeframe",
-    "fee_open",
-    "fee_open_cost",
-    "fee_open_currency",
-    "fee_close",
-    "fee_close_cost",
-    "fee_close_currency",
-    "open_date",
-    "open_timestamp",
-    "open_fill_date",
-    "open_fill_timestamp",
-    "open_rate",
-    "open_rate_requested",
-    "open_trade_value",
-    "close_date",
-    "close_timestamp",
-    "realized_profit",
-    "realized_profit_ratio",
-    "close_rate",
-    "close_rate_requested",
-    "close_profit",
-    "close_profit_pct",
-    "close_profit_abs",
-    "trade_duration_s",
-    "trade_duration",
-    "profit_ratio",
-    "profit_pct",
-    "profit_abs",
-    "exit_reason",
-    "exit_order_status",
-    "stop_loss_abs",
-    "stop_loss_ratio",
-    "stop_loss_pct",
-    "stoploss_last_update",
-    "stoploss_last_update_timestamp",
-    "initial_stop_loss_abs",
-    "initial_stop_loss_ratio",
-    "initial_stop_loss_pct",
-    "min_rate",
-    "max_rate",
-    "leverage",
-    "interest_rate",
-    "liquidation_price",
-    "is_short",
-    "trading_mode",
-    "funding_fees",
-    "amount_precision",
-    "price_precision",
-    "precision_mode",
-    "precision_mode_price",
-    "contract_size",
-    "nr_of_successful_entries",
-    "nr_of_successful_exits",
-    "has_open_orders",
-    "orders",
-]
-
 
 def test_order_schema_has_the_15_filtered_keys_in_spec_order() -> None:
-    assert list(OrderSchema.model_fields) == SPEC_ORDER_KEYS
+    assert list(OrderSchema.model_fields) == ORDER_KEYS
 
 
 def test_trade_schema_keys_are_in_spec_order() -> None:
-    assert list(TradeSchema.model_fields) == SPEC_TRADE_KEYS
+    assert list(TradeSchema.model_fields) == TRADE_KEYS
 
 
 def test_open_trade_schema_appends_nine_keys_after_precision_mode() -> None:
-    assert list(OpenTradeSchema.model_fields) == SPEC_TRADE_KEYS + SPEC_OPEN_TRADE_EXTRA_KEYS
+    assert list(OpenTradeSchema.model_fields) == OPEN_TRADE_KEYS
 
 
 def test_the_spec_open_trade_example_round_trips_byte_for_byte() -> None:
@@ -176,7 +45,7 @@ def test_trade_schema_drops_the_open_trade_keys_and_internal_extras() -> None:
 
     dumped = TradeSchema.model_validate(data).model_dump(mode="json")
 
-    assert list(dumped) == SPEC_TRADE_KEYS
+    assert list(dumped) == TRADE_KEYS
     assert "current_rate" not in dumped
 
 
@@ -227,8 +96,8 @@ def _raw_order_fields() -> dict[str, object]:
 
 
 def test_raw_key_tuples_follow_the_spec_tables() -> None:
-    assert list(RAW_ORDER_KEYS) == SPEC_RAW_ORDER_KEYS
-    assert list(RAW_TRADE_KEYS) == SPEC_RAW_TRADE_KEYS
+    assert list(RAW_ORDER_KEYS) == SPEC.RAW_ORDER_KEYS
+    assert list(RAW_TRADE_KEYS) == SPEC.RAW_TRADE_KEYS
 
 
 def test_raw_order_builder_returns_wire_order_whatever_the_argument_order() -> None:
@@ -236,7 +105,7 @@ def test_raw_order_builder_returns_wire_order_whatever_the_argument_order() -> N
 
     order = raw_order(**fields)  # type: ignore[arg-type]
 
-    assert list(order) == SPEC_RAW_ORDER_KEYS
+    assert list(order) == SPEC.RAW_ORDER_KEYS
 
 
 def test_raw_trade_builder_refuses_missing_keys() -> None:

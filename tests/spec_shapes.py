@@ -205,7 +205,7 @@ RAW_TRADE_KEYS = [
 ]
 """§5.0.2, raw form (``GET /trades``)."""
 
-SHOW_CONFIG_KEYS = [
+SHOW_CONFIG_FIELDS = [
     "version",
     "strategy_version",
     "api_version",
@@ -214,6 +214,7 @@ SHOW_CONFIG_KEYS = [
     "margin_mode",
     "short_allowed",
     "stake_currency",
+    "proxy_coin",
     "stake_amount",
     "available_capital",
     "stake_currency_decimals",
@@ -243,7 +244,9 @@ SHOW_CONFIG_KEYS = [
     "position_adjustment_enable",
     "max_entry_position_adjustment",
 ]
-"""§3.2 (the 2026.9 example's order; ``proxy_coin`` only in futures mode)."""
+"""§3.2: every field in wire order (the 2026.9 example plus ``proxy_coin``)."""
+SHOW_CONFIG_KEYS = [key for key in SHOW_CONFIG_FIELDS if key != "proxy_coin"]
+"""What /show_config sends: proxy_coin only appears when configured."""
 
 PROFIT_KEYS = [
     "profit_closed_coin",
