@@ -98,6 +98,8 @@ class TradingEngine:
         """Bumped on every tick and trade change: cache key for derived views."""
         self.closed_revision = 0
         """Bumped when the set of closed trades changes (a close, a deletion)."""
+        self.closed_edits = 0
+        """Bumped when a closed trade is changed or removed (not when a trade closes)."""
         parts.events.subscribe(self._count_revision)
 
     # -- properties the services read ------------------------------------------------------
@@ -485,6 +487,7 @@ class TradingEngine:
                 if not trade.is_open and trade.close_profit_abs:
                     self.closed_profit -= trade.close_profit_abs
                 self.closed_revision += 1
+                self.closed_edits += 1
                 self.revision += 1
                 session.delete(trade)
                 session.commit()
@@ -497,6 +500,9 @@ class TradingEngine:
             trade = self.open_trade(trade_id) or TradeRepository(self.parts.session).get(trade_id)
             if trade is None:
                 raise InvalidRequest(f"Could not find trade with id {trade_id}.")
+            if not trade.is_open:  # its orders may be re-read: views of it are stale
+                self.closed_revision += 1
+                self.closed_edits += 1
             await self.parts.orders.sync([trade], self.now())
             self._refresh_open_trades()
             return trade

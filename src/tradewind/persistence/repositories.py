@@ -103,6 +103,30 @@ class TradeRepository:
         )
         return list(self.session.scalars(stmt))
 
+    def closed_page_ids(self, limit: int, offset: int, *, order_by_id: bool = True) -> list[int]:
+        """Ids of one page of closed trades: ascending id, or newest close first when not
+        `order_by_id`."""
+        order = trades.c.id.asc() if order_by_id else trades.c.close_date.desc()
+        stmt = (
+            select(trades.c.id)
+            .where(trades.c.is_open.is_(False))
+            .order_by(order, trades.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return list(self.session.scalars(stmt))
+
+    def by_ids(self, ids: Sequence[int]) -> list[Trade]:
+        """The trades with these ids (with their orders), in no particular order."""
+        found: list[Trade] = []
+        for start in range(0, len(ids), 500):  # bounded IN lists (SQLite caps bound values)
+            chunk = ids[start : start + 500]
+            found.extend(self.session.scalars(select(Trade).where(trades.c.id.in_(chunk))))
+        return found
+
+    def open_trade_ids(self) -> list[int]:
+        return list(self.session.scalars(select(trades.c.id).where(trades.c.is_open.is_(True))))
+
     def all_trade_ids(self) -> list[int]:
         return list(self.session.scalars(select(trades.c.id).order_by(trades.c.id)))
 
@@ -155,15 +179,20 @@ class TradeRepository:
         value: datetime | None = self.session.scalar(select(func.min(trades.c.open_date)))
         return value
 
-    def closed_stats_frame(self) -> pd.DataFrame:
+    def closed_stats_frame(
+        self, *, above_id: int | None = None, among: Sequence[int] = ()
+    ) -> pd.DataFrame:
         """Closed trades (`STATS_COLUMNS`, ascending id) as one typed DataFrame, fast.
 
         Same values as `closed_frame` (money as float64, dates as UTC datetimes) but read for
         10 000+ trades: the driver's raw values are fetched without per-value type processing
-        and pandas converts whole columns at once.
+        and pandas converts whole columns at once. With `above_id`, only the closed trades
+        with a higher id or an id in `among` (to read what closed since an earlier read).
         """
         columns = [type_coerce(trades.c[name], NullType()).label(name) for name in STATS_COLUMNS]
         stmt = select(*columns).where(trades.c.is_open.is_(False)).order_by(trades.c.id)
+        if above_id is not None:
+            stmt = stmt.where((trades.c.id > above_id) | trades.c.id.in_(list(among)))
         rows = self._raw_rows(stmt)
         values = list(zip(*rows, strict=True)) if rows else [() for _ in STATS_COLUMNS]
         frame = pd.DataFrame(

@@ -24,7 +24,7 @@ from starlette.responses import JSONResponse
 
 _OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
 
-__all__ = ["NanSafeJSONResponse", "dumps", "finite_or_none", "jsonable", "loads"]
+__all__ = ["NanSafeJSONResponse", "dumps", "finite_or_none", "fragment", "jsonable", "loads"]
 
 
 def _finite_or_none(value: float) -> float | None:
@@ -57,6 +57,11 @@ def jsonable(obj: Any) -> Any:
     if callable(item):
         return item()
     raise TypeError(f"Type is not JSON serializable: {type(obj).__name__}")
+
+
+def fragment(obj: Any) -> orjson.Fragment:
+    """``obj`` encoded once, to be embedded as is wherever :func:`dumps` meets it later."""
+    return orjson.Fragment(dumps(obj))
 
 
 def dumps(obj: Any) -> bytes:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypedDict, TypeVar, Unpack, cast
 
+from orjson import Fragment
+
 __all__ = [
     "RAW_ORDER_KEYS",
     "RAW_TRADE_KEYS",
@@ -126,7 +128,8 @@ class RawTradeDict(TypedDict):
 class TradeResponse(TypedDict):
     """``GET /trades``: one page of closed trades plus the paging numbers."""
 
-    trades: list[RawTradeDict]
+    trades: list[RawTradeDict] | list[Fragment]
+    """Raw trade dicts, or the same already encoded (see ``schemas.json.fragment``)."""
     trades_count: int
     offset: int
     total_trades: int
@@ -159,7 +162,7 @@ def raw_trade(**fields: Unpack[RawTradeDict]) -> RawTradeDict:
 
 
 def trade_list_response(
-    trades: list[RawTradeDict], *, offset: int, total_trades: int
+    trades: list[RawTradeDict] | list[Fragment], *, offset: int, total_trades: int
 ) -> TradeResponse:
     """The ``GET /trades`` body; ``trades_count`` is the length of this page."""
     return {

@@ -10,6 +10,7 @@ and on every trade event). The engine object itself is part of every key, so a r
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import TypeVar
 
 import pandas as pd
@@ -44,18 +45,46 @@ def live_key(engine: TradingEngine, *extra: Hashable) -> tuple[Hashable, ...]:
     return (engine, engine.revision, *extra)
 
 
-def closed_frame(ctx: BotContext) -> pd.DataFrame:
-    """All closed trades (`TradeRepository.STATS_COLUMNS`), one query per closed revision.
+@dataclass(frozen=True)
+class _ClosedFrame:
+    """The closed trades as read at one closed revision, and what was open then."""
 
-    Callers must not modify the returned frame (it is shared through the memo).
+    key: tuple[Hashable, ...]  # (engine, closed_edits)
+    revision: int
+    frame: pd.DataFrame
+    open_ids: tuple[int, ...]
+
+
+def closed_frame(ctx: BotContext) -> pd.DataFrame:
+    """All closed trades (`TradeRepository.STATS_COLUMNS`, ascending id), kept up to date.
+
+    Read whole once; after trades close only those are read and appended (a trade that
+    closes either was open at the last read or has a higher id than any read), so a close
+    costs a small query instead of re-reading every closed trade. Editing or removing a
+    closed trade (`closed_edits`) reads everything again. Callers must not modify the frame.
     """
     engine = ctx.require_engine()
+    key = (engine, engine.closed_edits)
+    held: _ClosedFrame | None = ctx.cache.get(FRAME_KEY)
+    if held is not None and held.key == key and held.revision == engine.closed_revision:
+        return held.frame
+    revision = engine.closed_revision
+    with ctx.db.transaction() as session:
+        repo = TradeRepository(session)
+        open_ids = tuple(repo.open_trade_ids())
+        if held is None or held.key != key or held.frame.empty:
+            frame = repo.closed_stats_frame()
+        else:
+            above = int(held.frame["id"].to_numpy(dtype="int64")[-1])
+            new = repo.closed_stats_frame(above_id=above, among=held.open_ids)
+            frame = held.frame if new.empty else _append(held.frame, new)
+    ctx.cache[FRAME_KEY] = _ClosedFrame(key, revision, frame, open_ids)
+    return frame
 
-    def read() -> pd.DataFrame:
-        with ctx.db.transaction() as session:
-            return TradeRepository(session).closed_stats_frame()
 
-    return memo(ctx, FRAME_KEY, closed_key(engine), read)
+def _append(frame: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    joined = pd.concat([frame, new], ignore_index=True)
+    return joined.sort_values("id", kind="stable", ignore_index=True)
 
 
 def starting_balance(engine: TradingEngine) -> float:

@@ -165,7 +165,11 @@ def drawdown_of(frame: pd.DataFrame, starting_balance: float) -> Drawdown:
         return Drawdown()
     ordered = frame.sort_values(["close_date", "id"], kind="stable")
     profits = np.concatenate(([0.0], ordered["close_profit_abs"].fillna(0.0).to_numpy(float)))
-    dates = [frame["open_date"].min(), *ordered["close_date"]]
+    close_dates = ordered["close_date"]
+
+    def date_at(row: int) -> object:  # row 0 is the account before any trade
+        return frame["open_date"].min() if row == 0 else close_dates.iat[row - 1]
+
     cumulative = np.cumsum(profits)
     high = np.maximum(0.0, np.maximum.accumulate(cumulative))
     drawdown = cumulative - high
@@ -177,7 +181,7 @@ def drawdown_of(frame: pd.DataFrame, starting_balance: float) -> Drawdown:
         current_relative=float(relative[-1]),
         current_abs=float(high[-1] - cumulative[-1]),
         current_high=float(high[-1]),
-        current_start=_py_date(dates[current_peak]),
+        current_start=_py_date(date_at(current_peak)),
     )
     worst = int(np.argmin(drawdown))
     if drawdown[worst] >= 0:
@@ -186,8 +190,8 @@ def drawdown_of(frame: pd.DataFrame, starting_balance: float) -> Drawdown:
     return Drawdown(
         max_relative=float(relative[worst]),
         max_abs=float(-drawdown[worst]),
-        start=_py_date(dates[peak]),
-        end=_py_date(dates[worst]),
+        start=_py_date(date_at(peak)),
+        end=_py_date(date_at(worst)),
         current_relative=current.current_relative,
         current_abs=current.current_abs,
         current_high=current.current_high,

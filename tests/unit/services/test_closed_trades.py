@@ -1,11 +1,14 @@
+import asyncio
 from datetime import timedelta
 
 import pandas as pd
 import pytest
+from sqlalchemy import update
 
-from tests.unit.services.builders import NOW, closed_trade, open_trade, store
+from tests.unit.services.builders import NOW, closed_trade, open_trade, reload_engine, store
 from tests.unit.services.conftest import BotFactory
 from tradewind.persistence.repositories import STATS_COLUMNS, TradeRepository
+from tradewind.persistence.tables import trades
 from tradewind.services.closed_trades import closed_frame, current_total_stake, starting_balance
 
 DAY = timedelta(days=1)
@@ -47,6 +50,38 @@ def test_the_frame_is_read_once_per_closed_revision(bot: BotFactory) -> None:
     app.engine.revision += 1
     assert closed_frame(ctx) is first
     store(app, closed_trade("ETH/USDT", "100", "90", opened=NOW - 2 * DAY))
+    assert len(closed_frame(ctx)) == 2
+
+
+def test_trades_that_close_later_are_appended_exactly_as_a_full_read(bot: BotFactory) -> None:
+    app = bot(stake_currency="USDT", dry_run_wallet=1000)
+    early, _ = store(
+        app,
+        open_trade("XRP/USDT", "1", opened=NOW - 4 * DAY),  # the lowest id, closes last
+        closed_trade("ETH/USDT", "100", "110", opened=NOW - 3 * DAY),
+    )
+    ctx = app.context()
+
+    def full_read() -> pd.DataFrame:
+        with app.db.transaction() as session:
+            return TradeRepository(session).closed_stats_frame()
+
+    assert len(closed_frame(ctx)) == 1
+    store(app, closed_trade("LTC/USDT", "50", "45", opened=NOW - 2 * DAY))
+    with app.engine.session.begin_nested():  # the open trade closes (as the engine would)
+        app.engine.session.execute(
+            update(trades)
+            .where(trades.c.id == early.id)
+            .values(is_open=False, close_date=NOW, close_rate=1.2, close_profit=0.2,
+                    close_profit_abs=0.2, exit_reason="roi")
+        )  # fmt: skip
+    app.engine.session.commit()
+    reload_engine(app)
+    appended = closed_frame(ctx)
+    assert list(appended["id"]) == sorted(appended["id"]) and len(appended) == 3
+    pd.testing.assert_frame_equal(appended, full_read(), check_exact=True)
+    asyncio.run(app.engine.delete_trade(early.id or 0))  # an edit: read whole again
+    pd.testing.assert_frame_equal(closed_frame(ctx), full_read(), check_exact=True)
     assert len(closed_frame(ctx)) == 2
 
 

@@ -1,5 +1,9 @@
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
+from types import SimpleNamespace
+from typing import Any
+from unittest.mock import patch
 
 import pytest
 
@@ -7,10 +11,16 @@ from tests.unit.services.builders import NOW, closed_trade, open_trade, store, u
 from tests.unit.services.conftest import BotFactory
 from tradewind.domain.enums import BotState
 from tradewind.errors import InvalidRequest, NotFound, WrongState
-from tradewind.persistence.repositories import CustomDataRepository
-from tradewind.services.trades import TradeService
+from tradewind.persistence.repositories import CustomDataRepository, TradeRepository
+from tradewind.schemas.json import dumps, loads
+from tradewind.services.trades import EncodedClosedTrades, TradeService
 
 DAY = timedelta(days=1)
+
+
+def page_of(service: TradeService, limit: int = 500, offset: int = 0, **kwargs: Any) -> Any:
+    """A `/trades` page as a client reads it (the service hands out encoded trades)."""
+    return loads(dumps(service.trades(limit, offset, **kwargs)))
 
 
 def test_status_is_empty_without_open_trades(bot: BotFactory) -> None:
@@ -49,7 +59,7 @@ def test_trade_pages_deliver_exactly_total_trades(bot: BotFactory) -> None:
     seen: list[int] = []
     offset = 0
     while True:
-        page = service.trades(limit=3, offset=offset)
+        page = page_of(service, limit=3, offset=offset)
         assert list(page) == ["trades", "trades_count", "offset", "total_trades"]
         assert page["offset"] == offset and page["total_trades"] == 7
         assert page["trades_count"] == len(page["trades"])
@@ -58,11 +68,11 @@ def test_trade_pages_deliver_exactly_total_trades(bot: BotFactory) -> None:
         if offset >= page["total_trades"] or not page["trades_count"]:
             break
     assert seen == sorted(t.id for t in closed)
-    assert all(not t["is_open"] for t in service.trades()["trades"])
-    newest_first = service.trades(order_by_id=False)["trades"]
+    assert all(not t["is_open"] for t in page_of(service)["trades"])
+    newest_first = page_of(service, order_by_id=False)["trades"]
     closes = [t["close_timestamp"] for t in newest_first]
     assert closes == sorted(closes, reverse=True)
-    assert service.trades(limit=5, offset=10) == {
+    assert page_of(service, limit=5, offset=10) == {
         "trades": [],
         "trades_count": 0,
         "offset": 10,
@@ -101,7 +111,7 @@ def test_delete_trade_removes_it_and_reports_the_spec_message(bot: BotFactory) -
         "trade_id": done.id,
     }
     assert app.engine.closed_revision > revision
-    assert service.trades()["total_trades"] == 0
+    assert page_of(service)["total_trades"] == 0
 
 
 def test_cancel_open_order_errors_follow_the_spec(bot: BotFactory) -> None:
@@ -196,3 +206,52 @@ def test_count_reports_slots_and_position_value(bot: BotFactory) -> None:
 def test_count_reports_unlimited_slots_as_minus_one(bot: BotFactory) -> None:
     app = bot(max_open_trades=-1, stake_amount=0.05)
     assert TradeService(app.context()).count().max == -1
+
+
+def test_closed_trades_are_encoded_once_and_pages_stay_exact(
+    bot: BotFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = bot()
+    first = store(
+        app,
+        *(closed_trade("ETH/BTC", "0.05", "0.051", opened=NOW - (9 - i) * DAY) for i in range(4)),
+    )
+    fresh = page_of(TradeService(replace(app.context(), cache={})))  # no memo at all
+    service = TradeService(app.context())
+    loaded: list[list[int]] = []
+    by_ids = TradeRepository.by_ids
+    monkeypatch.setattr(
+        TradeRepository, "by_ids", lambda repo, ids: loaded.append(list(ids)) or by_ids(repo, ids)
+    )
+
+    def page(limit: int = 500, offset: int = 0) -> tuple[Any, list[int]]:
+        """The page, and the trades it had to load and encode."""
+        body = page_of(service, limit, offset)
+        return body, loaded[-1]
+
+    assert page() == (fresh, [t.id for t in first])
+    assert page(limit=2, offset=1) == (
+        {**fresh, "trades": fresh["trades"][1:3], "trades_count": 2, "offset": 1},
+        [],
+    )
+    (later,) = store(app, closed_trade("LTC/BTC", "0.01", "0.012", opened=NOW - DAY))
+    body, encoded = page()
+    assert encoded == [later.id]  # only the trade that closed since
+    assert body == page_of(TradeService(replace(app.context(), cache={})))
+    asyncio.run(service.delete_trade(first[0].id or 0))
+    body, encoded = page()
+    assert len(encoded) == 4 and body["total_trades"] == 4  # an edit: all encoded anew
+    assert body == page_of(TradeService(replace(app.context(), cache={})))
+    asyncio.run(service.reload_trade(first[1].id or 0))
+    assert len(page()[1]) == 4
+
+
+def test_the_encoded_trades_kept_are_bounded() -> None:
+    encoded = EncodedClosedTrades(key=(None, 0), size=3)
+    trades = {i: SimpleNamespace(id=i) for i in range(1, 6)}
+    with patch("tradewind.services.trades.raw_trade", lambda trade, ctx: {"id": trade.id}):
+        rows = encoded.page([1, 2, 3, 4, 5], lambda ids: [trades[i] for i in ids], ctx=None)  # type: ignore[arg-type]
+        assert [loads(bytes(dumps(row))) for row in rows] == [{"id": i} for i in range(1, 6)]
+        asked: list[int] = []
+        encoded.page([3, 1], lambda ids: asked.extend(ids) or [trades[i] for i in ids], None)  # type: ignore[arg-type]
+    assert asked == [1]  # 1 and 2 were dropped as least recently used; 3 was kept
