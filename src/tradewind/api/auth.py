@@ -26,7 +26,9 @@ credentials.
 
 Extensions beyond Freqtrade: read-only credentials (``readonly_username``/``readonly_password``;
 their tokens carry ``"ro": true`` in ``identity``) and a failed-login throttle per client IP.
-Secrets never reach logs, reprs or responses.
+Secrets never reach logs, reprs or responses. The JWTs themselves live in ``api/tokens.py``, the
+throttle in ``api/throttle.py``; this module holds :class:`ApiAuth`, its settings and the
+FastAPI dependencies.
 """
 
 from __future__ import annotations
@@ -36,42 +38,36 @@ import binascii
 import hashlib
 import hmac
 import logging
-import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-import jwt
 from fastapi import APIRouter, Depends, HTTPException, Request, WebSocket, WebSocketException
 from starlette import status
 
+from tradewind.api.throttle import Clock, LoginThrottle
+from tradewind.api.tokens import (
+    ACCESS_TOKEN_LIFETIME,
+    REFRESH_TOKEN_LIFETIME,
+    Principal,
+    TokenType,
+    create_token,
+    decode_token,
+    principal_from_claims,
+)
 from tradewind.schemas.auth import AccessAndRefreshToken, AccessToken
 
 __all__ = [
-    "ACCESS_TOKEN_LIFETIME",
-    "REFRESH_TOKEN_LIFETIME",
     "ApiAuth",
     "AuthSettings",
-    "LoginThrottle",
-    "Principal",
-    "create_token",
     "current_principal",
-    "decode_token",
     "require_write",
 ]
 
 logger = logging.getLogger(__name__)
 
-ACCESS_TOKEN_LIFETIME = timedelta(minutes=15)
-REFRESH_TOKEN_LIFETIME = timedelta(days=30)
-_ALGORITHM = "HS256"
 _LIFETIMES = {"access": ACCESS_TOKEN_LIFETIME, "refresh": REFRESH_TOKEN_LIFETIME}
-
-TokenType = Literal["access", "refresh"]
-Clock = Callable[[], float]
-"""Wall-clock seconds since the epoch (``time.time``); tests pass a fake."""
 
 UNAUTHORIZED = "Unauthorized"
 BAD_BEARER = "Could not validate credentials"
@@ -92,83 +88,6 @@ class AuthSettings:
     ws_token: str | Sequence[str] | None = field(default=None, repr=False)
     readonly_username: str | None = None
     readonly_password: str | None = field(default=None, repr=False)
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is calling: the authenticated user name and whether it may only read."""
-
-    username: str
-    read_only: bool = False
-
-
-def create_token(
-    identity: Principal | str,
-    secret: str,
-    token_type: TokenType,
-    lifetime: timedelta,
-    *,
-    now: float | None = None,
-) -> str:
-    """An HS256 JWT ``{"identity": {"u": name[, "ro": true]}, "exp", "iat", "type"}``."""
-    principal = identity if isinstance(identity, Principal) else Principal(identity)
-    issued_at = int(time.time() if now is None else now)
-    claims_identity: dict[str, Any] = {"u": principal.username}
-    if principal.read_only:
-        claims_identity["ro"] = True
-    payload = {
-        "identity": claims_identity,
-        "exp": issued_at + int(lifetime.total_seconds()),
-        "iat": issued_at,
-        "type": token_type,
-    }
-    return jwt.encode(payload, secret, algorithm=_ALGORITHM)
-
-
-def principal_from_claims(claims: dict[str, Any]) -> Principal | None:
-    """The principal named by ``claims["identity"]``, or ``None`` if ``identity.u`` is missing."""
-    identity = claims.get("identity")
-    if not isinstance(identity, dict):
-        return None
-    username = identity.get("u")
-    if not isinstance(username, str):
-        return None
-    return Principal(username, read_only=identity.get("ro") is True)
-
-
-def _expired(exp: object, now: float) -> bool:
-    if exp is None:
-        return False  # Freqtrade accepts tokens without exp
-    if isinstance(exp, bool) or not isinstance(exp, int | float):
-        return True
-    return now >= exp
-
-
-def decode_token(
-    token: str, secret: str, expected_type: TokenType, *, now: float | None = None
-) -> dict[str, Any] | None:
-    """The claims of a valid token of ``expected_type``, else ``None``.
-
-    Valid means: HS256 signature by ``secret`` (any other ``alg``, including ``none``, is
-    refused), not expired when ``exp`` is present, ``identity.u`` present, ``type`` matching.
-    """
-    try:
-        claims: dict[str, Any] = jwt.decode(
-            token,
-            secret,
-            algorithms=[_ALGORITHM],
-            # exp is checked below against the injectable clock; iat/nbf are not ours to check
-            options={"verify_exp": False, "verify_iat": False, "verify_nbf": False},
-        )
-    except jwt.PyJWTError:
-        return None
-    if claims.get("type") != expected_type:
-        return None
-    if _expired(claims.get("exp"), time.time() if now is None else now):
-        return None
-    if principal_from_claims(claims) is None:
-        return None
-    return claims
 
 
 def _digest(value: str) -> bytes:
@@ -213,68 +132,6 @@ def _client_key(request: Request) -> str:
 def _unauthorized(detail: str, challenge: str | None = None) -> HTTPException:
     headers = {"WWW-Authenticate": challenge} if challenge else None
     return HTTPException(status.HTTP_401_UNAUTHORIZED, detail=detail, headers=headers)
-
-
-class LoginThrottle:
-    """Refuses password attempts from a client after too many failures.
-
-    ``max_failures`` failed Basic/login attempts within ``window_seconds`` block the client for
-    ``window_seconds`` from the last of them; afterwards it starts afresh. A success with the
-    full credentials clears the client's failures (``ApiAuth`` does not reset on read-only
-    ones). Not persisted: a restart forgets everything.
-    """
-
-    _MAX_TRACKED = 4096
-
-    def __init__(
-        self, max_failures: int = 10, window_seconds: float = 60.0, clock: Clock = time.time
-    ) -> None:
-        self.max_failures = max_failures
-        self.window_seconds = window_seconds
-        self._clock = clock
-        self._failures: dict[str, list[float]] = {}
-        self._blocked_until: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    def retry_after(self, client: str) -> float | None:
-        """Seconds until ``client`` may try again, or ``None`` when it may try now."""
-        now = self._clock()
-        with self._lock:
-            until = self._blocked_until.get(client)
-            if until is None:
-                return None
-            if now >= until:
-                del self._blocked_until[client]
-                return None
-            return until - now
-
-    def record_failure(self, client: str) -> None:
-        """Count one failed attempt; the ``max_failures``-th within the window blocks."""
-        now = self._clock()
-        with self._lock:
-            if len(self._failures) >= self._MAX_TRACKED:
-                self._forget_stale(now)
-            recent = [t for t in self._failures.get(client, []) if now - t < self.window_seconds]
-            recent.append(now)
-            if len(recent) >= self.max_failures:
-                self._blocked_until[client] = now + self.window_seconds
-                self._failures.pop(client, None)
-                logger.warning("Too many failed login attempts from %s; blocking it", client)
-            else:
-                self._failures[client] = recent
-
-    def reset(self, client: str) -> None:
-        """Forget ``client``'s failures (after a successful login)."""
-        with self._lock:
-            self._failures.pop(client, None)
-
-    def _forget_stale(self, now: float) -> None:
-        self._failures = {
-            client: times
-            for client, times in self._failures.items()
-            if times and now - times[-1] < self.window_seconds
-        }
-        self._blocked_until = {c: u for c, u in self._blocked_until.items() if u > now}
 
 
 class ApiAuth:

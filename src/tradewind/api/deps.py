@@ -19,8 +19,9 @@ from pydantic import BaseModel
 from starlette import status
 from starlette.responses import Response
 
-from tradewind.api.auth import Principal, current_principal, require_write
+from tradewind.api.auth import current_principal, require_write
 from tradewind.api.errors import WRONG_MODE
+from tradewind.api.tokens import Principal
 from tradewind.schemas.json import dumps
 from tradewind.services.balance import BalanceService
 from tradewind.services.candles import CandleService

@@ -15,7 +15,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, WebSocket, WebSocketDisconnect, WebSocketException
 from starlette import status
 
-from tradewind.api.auth import ApiAuth, Principal
+from tradewind.api.auth import ApiAuth
+from tradewind.api.tokens import Principal
 from tradewind.services.context import BotContext
 from tradewind.signals.hub import ClientGone, MessageHub
 

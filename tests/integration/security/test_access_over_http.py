@@ -31,7 +31,7 @@ from tests.integration.security.launch import (
     app_routes,
     started_bot,
 )
-from tradewind.api.auth import ACCESS_TOKEN_LIFETIME, REFRESH_TOKEN_LIFETIME, create_token
+from tradewind.api.tokens import ACCESS_TOKEN_LIFETIME, REFRESH_TOKEN_LIFETIME, create_token
 
 WS_PATH = "/api/v1/message/ws"
 PUBLIC_API = {("GET", "/api/v1/ping"), ("HEAD", "/api/v1/ping")}

@@ -13,7 +13,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from tradewind.api.auth import ACCESS_TOKEN_LIFETIME, REFRESH_TOKEN_LIFETIME, create_token
+from tradewind.api.tokens import ACCESS_TOKEN_LIFETIME, REFRESH_TOKEN_LIFETIME, create_token
 from tradewind.domain.enums import BotState
 from tradewind.domain.events import StateChanged
 from tradewind.exchange.simulated import packaged_data_dir

@@ -14,17 +14,14 @@ from fastapi import Depends, FastAPI, Query, WebSocket
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from tradewind.api.auth import (
+from tradewind.api.auth import ApiAuth, AuthSettings, current_principal, require_write
+from tradewind.api.throttle import LoginThrottle
+from tradewind.api.tokens import (
     ACCESS_TOKEN_LIFETIME,
     REFRESH_TOKEN_LIFETIME,
-    ApiAuth,
-    AuthSettings,
-    LoginThrottle,
     Principal,
     create_token,
-    current_principal,
     decode_token,
-    require_write,
 )
 from tradewind.schemas.control import ForceEnterPayload
 from tradewind.schemas.json import NanSafeJSONResponse
