@@ -42,6 +42,7 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.botconfig import TEST_PASSWORD, bot_config, loaded
+from tests.integration.soak.harness import ENDPOINTS  # the API issue's latency aims
 from tests.unit.services.builders import closed_trade, open_trade
 
 from tradewind.app import build
@@ -51,13 +52,6 @@ from tradewind.persistence.repositories import TradeRepository
 PAIRS = [f"COIN{i:03d}/BTC" for i in range(1, 101)]
 OPEN_TRADES = 20
 CLOSED_TRADES = 500
-ENDPOINTS = {
-    "ping": "/api/v1/ping",
-    "status": "/api/v1/status",
-    "trades?limit=500": "/api/v1/trades?limit=500",
-    "profit": "/api/v1/profit",
-    "pair_candles": "/api/v1/pair_candles?pair=COIN001/BTC&timeframe=5m&limit=500",
-}
 SCENARIOS = {
     "idle": {"speed": 0.01, "process_only_new_candles": True},
     "busy": {"speed": 300, "process_only_new_candles": False},

@@ -44,6 +44,7 @@ REPLAYED = ["ADA/BTC", "DASH/BTC", "ETC/BTC", "ETH/BTC", "LTC/BTC",
 GENERATED = [f"COIN{i:03d}/BTC" for i in range(1, 91)]
 PAIRS = REPLAYED + GENERATED
 STAKE = Decimal("0.01")
+# The endpoints of the API issue's latency aims (bench/api.py measures the same).
 ENDPOINTS = {
     "ping": "/api/v1/ping",
     "status": "/api/v1/status",
