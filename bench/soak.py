@@ -8,7 +8,7 @@ the bot's RSS and one request to each of ping, status, trades?limit=500, profit 
 pair_candles (500 candles with indicators); the first `--warmup` minutes count for latency but
 not for the memory slope. At the end the log is scanned for warnings, errors and tracebacks.
 
-    python bench/soak.py [--minutes 10] [--warmup 1] [--every 2] [--speed 150] [--subscribers 20]
+    python bench/soak.py [--minutes 10] [--warmup 2] [--every 2] [--speed 150] [--subscribers 20]
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from tests.integration.soak.harness import Soak
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=10.0, help="measured after warm-up")
-    parser.add_argument("--warmup", type=float, default=1.0, help="minutes")
+    parser.add_argument("--warmup", type=float, default=2.0, help="minutes (caches fill)")
     parser.add_argument("--every", type=float, default=2.0, help="seconds between samples")
     parser.add_argument("--speed", type=float, default=150.0)
     parser.add_argument("--subscribers", type=int, default=20)

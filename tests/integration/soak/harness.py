@@ -175,6 +175,12 @@ class SoakReport:
     def p99(self, endpoint: str) -> float:
         return percentile(self.latencies.get(endpoint, []), 0.99)
 
+    def rss_by_minute(self) -> str:
+        minutes: dict[int, list[float]] = {}
+        for seconds, mb in self.rss:
+            minutes.setdefault(int(seconds // 60), []).append(mb)
+        return " ".join(f"{statistics.fmean(v):.0f}" for _, v in sorted(minutes.items()))
+
     def lines(self) -> list[str]:
         out = [
             f"soak: {self.seconds:.0f} s after warm-up {self.warmup:.0f} s, {len(PAIRS)} pairs, "
@@ -184,6 +190,7 @@ class SoakReport:
             f"RSS MB: first {self.rss[0][1] if self.rss else 0:.1f}, after warm-up "
             f"{self.rss_start:.1f}, end {self.rss_end:.1f}, max {self.rss_max:.1f}, slope "
             f"{self.rss_slope:+.2f} MB/min after warm-up ({len(self.rss)} samples)",
+            "RSS MB by minute (mean of each minute's samples): " + self.rss_by_minute(),
             f"{'endpoint':<17} {'n':>5} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'non-200':>8}",
         ]
         for name, values in self.latencies.items():

@@ -3,14 +3,14 @@
 The full 10-minute run is `python bench/soak.py`; this short one checks the same things with
 bounds wide enough for the 2-core CI machine, where the other test worker shares the cores:
 
-* RSS may grow by at most 40 MB over the 30 s after a 10 s warm-up. The bot's caches are full
-  from the start (1000 candles per pair), and the 10-minute soak measured +0.7 MB/min; a leak
-  of one analysed frame per candle and pair (100 per 2 s) would pass this bound within seconds.
-* Every endpoint's median stays under the API issue's aim (50 ms). p99 of ping, status and
-  pair_candles stays under 150 ms: the aim with a 3× allowance for the shared machine (the
-  10-minute soak measured p99 ≤ 24 ms for these). /trades?limit=500 and /profit are rebuilt
-  after every trade close (80 ms and 25 ms on an idle machine at 5 000 closed trades): their
-  p99 is that rebuild, above the aim — a known gap (docs/reliability.md) — bounded at 400 ms.
+* RSS may grow by at most 40 MB over the 30 s after a 10 s warm-up. The bot's candle caches
+  are full from the start (1000 candles per pair) and the 10-minute soak measured about
+  +0.6 MB/min after its caches filled; a leak of one analysed frame per candle and pair (100
+  per 2 s) would pass this bound within seconds.
+* Every endpoint's median stays under the API issue's aim (50 ms) and its p99 under 150 ms:
+  the aim with a 3× allowance for the shared machine (the 10-minute soak measured p99 of
+  2.6–51 ms). /trades and /profit used to be rebuilt whole after every trade close (p99 165
+  and 82 ms in that soak); each close now costs them one trade's work.
 """
 
 from __future__ import annotations
@@ -26,8 +26,7 @@ pytestmark = pytest.mark.slow
 SECONDS, WARMUP, EVERY = 30.0, 10.0, 0.5
 RSS_GROWTH_MB = 40.0
 P50_MS = 50.0
-P99_MS = {"ping": 150.0, "status": 150.0, "pair_candles": 150.0,
-          "trades?limit=500": 400.0, "profit": 400.0}  # fmt: skip
+P99_MS = 150.0
 
 
 def test_a_loaded_bot_keeps_memory_flat_answers_fast_and_logs_no_error(tmp_path: Path) -> None:
@@ -44,7 +43,7 @@ def test_a_loaded_bot_keeps_memory_flat_answers_fast_and_logs_no_error(tmp_path:
         values = report.latencies[name]
         assert len(values) >= SECONDS / EVERY and report.failures[name] == 0, name
         assert percentile(values, 0.5) < P50_MS, (name, sorted(values)[-5:])
-        assert percentile(values, 0.99) < P99_MS[name], (name, sorted(values)[-5:])
+        assert percentile(values, 0.99) < P99_MS, (name, sorted(values)[-5:])
     received = [sum(client["types"].values()) for client in report.clients]
     assert len(report.clients) == 20 and all(c["connected"] for c in report.clients)
     assert min(received) >= 0.9 * max(received), f"a subscriber fell behind: {received}"
