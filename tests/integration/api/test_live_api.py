@@ -141,6 +141,9 @@ def test_profit_and_statistics_include_the_closed_trade(
     assert_keys(profit, PROFIT_KEYS)
     assert profit["closed_trade_count"] >= 1 and profit["trade_count"] >= 2
     assert live_bot.ok("GET", "/profit_all")["all"]["closed_trade_count"] >= 1
+    every_trade = live_bot.ok("GET", "/trades")["trades"] + live_bot.ok("GET", "/status")
+    filled = [o for t in every_trade for o in t["orders"] if o["status"] == "closed"]
+    assert profit["trading_volume"] == pytest.approx(sum(o["cost"] for o in filled), rel=1e-12)
     performance = live_bot.ok("GET", "/performance")
     assert "ETH/BTC" in {row["pair"] for row in performance}
     assert "force_entry" in {row["enter_tag"] for row in live_bot.ok("GET", "/entries")}
