@@ -9,9 +9,10 @@ bounds wide enough for the 2-core CI machine, where the other test worker shares
   per 2 s) would pass this bound within seconds.
 * Every endpoint's median stays under the API issue's aim (50 ms) and its p99 under 150 ms:
   the aim with a 3× allowance for the shared machine (the 10-minute soak measured p99 of
-  2.6–38 ms) — 300 ms for /profit, which sits at the aim even alone (p99 51 ms). /trades and
-  /profit used to be rebuilt whole after every trade close (p99 165 and 82 ms in that soak);
-  a close now costs them one trade's work.
+  2.6–38 ms) — 300 ms for /profit, which sits at the aim even alone (p99 51 ms), and 400 ms
+  for /trades?limit=500, whose first request encodes 500 trades cold (80 ms idle; with 60
+  samples the p99 is the maximum). After that a trade close costs /trades and /profit one
+  trade's work (they used to be rebuilt whole: p99 165 and 82 ms in the 10-minute soak).
 """
 
 from __future__ import annotations
@@ -28,7 +29,10 @@ SECONDS, WARMUP, EVERY = 30.0, 10.0, 0.5
 RSS_GROWTH_MB = 40.0
 P50_MS = 50.0
 P99_MS = 150.0
-PROFIT_P99_MS = 300.0  # re-valued every loop iteration, beside the loop: 51 ms p99 even alone
+WIDER_P99_MS = {
+    "profit": 300.0,  # re-valued every loop iteration, beside the loop: 51 ms p99 even alone
+    "trades?limit=500": 400.0,  # the first request encodes 500 trades cold (80 ms idle)
+}
 
 
 def test_a_loaded_bot_keeps_memory_flat_answers_fast_and_logs_no_error(tmp_path: Path) -> None:
@@ -45,7 +49,7 @@ def test_a_loaded_bot_keeps_memory_flat_answers_fast_and_logs_no_error(tmp_path:
         values = report.latencies[name]
         assert len(values) >= SECONDS / EVERY and report.failures[name] == 0, name
         assert percentile(values, 0.5) < P50_MS, (name, sorted(values)[-5:])
-        bound = PROFIT_P99_MS if name == "profit" else P99_MS
+        bound = WIDER_P99_MS.get(name, P99_MS)
         assert percentile(values, 0.99) < bound, (name, sorted(values)[-5:])
     received = [sum(client["types"].values()) for client in report.clients]
     assert len(report.clients) == 20 and all(c["connected"] for c in report.clients)
