@@ -37,6 +37,18 @@ def kill(process: subprocess.Popen[bytes], sig: int = signal.SIGKILL, timeout: f
     return process.wait(timeout=timeout)
 
 
+def stop_gently(process: subprocess.Popen[bytes], timeout: float = 15.0) -> None:
+    """SIGTERM a process still running; SIGKILL it if it has not exited within `timeout`."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout)
+
+
 def wait_for(check: Callable[[], T | None], timeout: float, what: str, every: float = 0.1) -> T:
     """Poll `check` until it returns something truthy; fail after `timeout` seconds."""
     deadline = time.monotonic() + timeout

@@ -7,7 +7,6 @@ per wall-clock second) with a 1 s loop, so trades fill within a second or two.
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from typing import Any, TypeVar
 import requests
 
 from tests.botconfig import TEST_PASSWORD, bot_config, write_config
+from tests.processes import stop_gently
 
 T = TypeVar("T")
 
@@ -132,13 +132,7 @@ def bot_process(
         yield bot
     finally:
         bot.session.close()
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(STOP_TIMEOUT)
+        stop_gently(process, STOP_TIMEOUT)
 
 
 _WEBSERVER_LAUNCHER = """

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import os
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ from tests.integration.api.botprocess import (
     live_config,
     wait_for,
 )
+from tests.processes import stop_gently
 from tradewind.api.app import create_app, flat_routes
 from tradewind.cli.webserver import webserver_context
 from tradewind.config import load_config
@@ -87,13 +87,7 @@ def started_bot(tmp_path: Path, **changes: Any) -> Iterator[LiveBot]:
         yield bot
     finally:
         bot.session.close()
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(STOP_TIMEOUT)
+        stop_gently(process, STOP_TIMEOUT)
 
 
 def run_to_exit(tmp_path: Path, config: dict[str, Any], timeout: float = 60) -> tuple[int, str]:
